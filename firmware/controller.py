@@ -1,0 +1,251 @@
+# The glide controller: soft start, contact, adaptive loop, session, faults.
+# Pure logic: the caller passes the time since the last tick and the sensor
+# sample, and gets back the current to command in uA. Integer-only and
+# allocation-free per tick (a line is formatted only when it is emitted), so
+# the same inputs give the same trace on CPython and on every MicroPython.
+try:
+    from micropython import const
+except ImportError:  # CPython
+    def const(x):
+        return x
+
+from limits import LEVEL_CAPS, DEVICE_MAX_UA, guard
+from contact import Contact, R_OPEN
+from waveform import Waveform, NAMES
+import telemetry
+
+# States
+OFF = const(0)
+SEEK = const(1)  # started, waiting for contact
+RAMP = const(2)  # in contact, envelope rising to the target
+TREAT = const(3)  # in contact, envelope at the target
+STOP = const(4)  # stop requested: ramping down gracefully
+FAULT = const(5)  # latched; output 0 until reset()
+
+# Fault codes (contact.OUT_OF_RANGE and contact.STUCK are 1 and 2)
+F_OVERRUN = const(3)
+F_INTERNAL = const(4)
+F_CLOCK = const(5)
+
+_MS_MASK = const(0x3FFFFFFF)  # t wraps at 2**30 ms (12.4 days): stays a small int
+
+
+class Controller:
+    def __init__(self, log, hz=200, make_ohm=100000, break_ohm=150000,
+                 debounce=4, stuck_ms=2000, slew=340, adapt=2000,
+                 stop_slew=680, vmax_mv=10000, session_s=1200, sleep_s=60,
+                 cue_ms=3000, status_ms=100, overrun=4, levels=LEVEL_CAPS):
+        # Rates (slew, adapt, stop_slew) are in uA per second.
+        if not 50 <= hz <= 1000:
+            raise ValueError("hz must be 50..1000")
+        for c in levels:
+            if not 0 < c <= DEVICE_MAX_UA:
+                raise ValueError("level caps must be 1..%d uA" % DEVICE_MAX_UA)
+        if not 0 < slew <= adapt or stop_slew <= 0:
+            raise ValueError("need 0 < slew <= adapt, stop_slew > 0")
+        if not 0 < vmax_mv <= 30000 or overrun < 2:
+            raise ValueError("vmax_mv 1..30000, overrun >= 2 periods")
+        if session_s <= 0 or sleep_s <= 0 or cue_ms <= 0 or status_ms < 0:
+            raise ValueError("timers must be positive")
+        self.log = log
+        self.hz = hz
+        self.levels = tuple(levels)
+        self.slew = slew
+        self.adapt = adapt
+        self.stop_slew = stop_slew
+        self.vmax_mv = vmax_mv
+        self.session_ms = session_s * 1000
+        self.sleep_ms = sleep_s * 1000
+        self.cue_ms = cue_ms
+        self.status_ms = status_ms
+        self.overrun_us = overrun * 1000000 // hz
+        self.contact = Contact(make_ohm, break_ohm, debounce,
+                               stuck_ms * hz // 1000)
+        self.wave = Waveform()
+        self.t = 0  # ms since boot
+        self._us = 0  # sub-ms remainder of t
+        self.state = OFF
+        self.level = 1
+        self.fault = 0
+        self.inject = -1  # resistance injected over serial; -1: use the sensor
+        self.r = R_OPEN
+        self.status_left = status_ms
+        self.session_left = self.sleep_left = self.cue_left = 0
+        self._zero()
+
+    def _zero(self):
+        self.target = 0  # nA: what the adaptive loop wants
+        self.env = 0  # nA: what the soft start allows so far
+        self.out_na = 0
+        self.out = 0  # uA: what is commanded
+        self.phase = 0
+
+    # -- the tick -----------------------------------------------------------
+    def tick(self, dt_us, r):
+        # dt_us: time since the previous tick; r: sensor sample in ohms.
+        us = self._us + (dt_us if dt_us > 0 else 0)
+        ms = us // 1000
+        self._us = us - ms * 1000
+        self.t = (self.t + ms) & _MS_MASK
+        if self.inject >= 0:
+            r = self.inject
+        self.r = r
+        st = self.state
+        if st != OFF and st != FAULT:
+            if dt_us < 0:
+                self._fault(F_CLOCK, dt_us)
+            elif dt_us > self.overrun_us:
+                self._fault(F_OVERRUN, dt_us)
+            else:
+                self._step(st, dt_us, ms, r)
+        if self.status_ms:
+            self.status_left -= ms
+            if self.status_left <= 0:
+                self.status_left += self.status_ms
+                if self.status_left <= 0:
+                    self.status_left = self.status_ms
+                self.log(telemetry.status(self))
+        return self.out
+
+    def _step(self, st, dt_us, ms, r):
+        contact = self.contact
+        f = contact.update(r, self.inject < 0)
+        if f:
+            self._fault(f, r)
+            return
+        self.session_left -= ms
+        if not contact.on:
+            if st == SEEK:
+                self.sleep_left -= ms
+                if self.sleep_left <= 0:
+                    self._set(OFF, "SLEEP")
+                elif self.session_left <= 0:
+                    self._set(OFF, "AUTOOFF")
+            else:
+                # Contact lost: zero in this very tick, ramp again from 0.
+                self._zero()
+                self._set(OFF if st == STOP else SEEK, "BREAK")
+            return
+        if st == SEEK:
+            self.wave.select(self.wave.mode)
+            self.cue_left = self.cue_ms
+            st = self._set(RAMP, "CONTACT")
+        elif st != STOP:
+            self.cue_left -= ms
+            if self.cue_left <= 0:
+                self.cue_left += self.cue_ms
+                self._event("MOVE")
+            if self.session_left <= 0:
+                st = self._set(STOP, "AUTOOFF")
+        cap = self.levels[self.level - 1]
+        # Adaptive loop: the level cap, lowered where the compliance voltage
+        # runs out (I * R <= vmax). The target falls at once and rises at most
+        # `adapt` uA/s; the envelope follows it at most `slew` uA/s. A stop
+        # ramps the envelope down at `stop_slew` and never lets it rise.
+        want = self.vmax_mv * 1000 // r
+        if want > cap:
+            want = cap
+        want *= 1000
+        tg = self.target
+        if want < tg:
+            tg = want
+        elif st != STOP:
+            tg += self.adapt * dt_us // 1000
+            if tg > want:
+                tg = want
+        self.target = tg
+        env = self.env
+        if st == STOP:
+            env -= self.stop_slew * dt_us // 1000
+            if env < 0:
+                env = 0
+        if env > tg:
+            env = tg
+        elif st != STOP:
+            env += self.slew * dt_us // 1000
+            if env > tg:
+                env = tg
+        self.env = env
+        wave = self.wave
+        wave.advance(ms)
+        out_na = env * wave.level >> 8
+        out = out_na // 1000
+        if out > cap:
+            self._fault(F_INTERNAL, out)
+            return
+        self.out_na = out_na
+        self.out = guard(out)
+        self.phase = wave.phase
+        if st == RAMP and env >= self.target:
+            self._set(TREAT, "TREAT")
+        elif st == STOP and env == 0:
+            self._set(OFF, "STOPPED")
+
+    # -- transitions ----------------------------------------------------------
+    def _event(self, name, extra=""):
+        self.log(telemetry.event(self, name, extra))
+
+    def _set(self, state, name, extra=""):
+        self.state = state
+        if state == OFF or state == SEEK:
+            self._zero()
+            self.sleep_left = self.sleep_ms
+        self._event(name, extra)
+        return state
+
+    def _fault(self, code, value):
+        self.fault = code
+        self._zero()
+        self._set(FAULT, "FAULT", telemetry.fault(code, value))
+
+    # -- requests (from commands, buttons or the board) -----------------------
+    # Each returns None when done, or the reason it was refused.
+    def start(self):
+        if self.state == FAULT:
+            return "fault latched, reset first"
+        if self.state == OFF:
+            self.contact.reset()
+            self.session_left = self.session_ms
+            self._set(SEEK, "START")
+
+    def stop(self):
+        st = self.state
+        if st == SEEK:
+            self._set(OFF, "STOP")
+        elif st == RAMP or st == TREAT:
+            self._set(STOP, "STOP")
+
+    def reset(self):
+        if self.state == FAULT:
+            self.fault = 0
+            self._set(OFF, "RESET")
+
+    def set_level(self, level):
+        if not 1 <= level <= len(self.levels):
+            return "level must be 1..%d" % len(self.levels)
+        if level == self.level:
+            return
+        raised = level > self.level
+        self.level = level
+        # Lowering takes effect in the next tick (the target falls at once);
+        # raising ramps up from where the output is, without stopping it.
+        st = self.state
+        self._set(RAMP if raised and st == TREAT else st, "LEVEL",
+                  " lv=%d" % level)
+
+    def set_mode(self, mode):
+        if not 0 <= mode < len(NAMES):
+            return "unknown mode"
+        wave = self.wave
+        if mode == wave.mode:
+            return
+        wave.select(mode)
+        # The new waveform must not step the output up: restart the envelope
+        # from the current output and ramp from there.
+        self.env = self.out_na
+        st = self.state
+        self._set(RAMP if st == TREAT else st, "MODE",
+                  " md=" + NAMES[mode])
+
+    def set_biphasic(self, on):
+        self.wave.biphasic = on

@@ -1,0 +1,55 @@
+"""Parse glide's serial log (line format version 1, see docs/protocol.md)."""
+
+KINDS = ("G", "S", "E", "T")
+INT_KEYS = {"t", "lv", "r", "tg", "env", "out", "ph", "code", "val", "glide", "hz", "max",
+            "abs", "vmax", "slew", "adapt", "stop", "make", "brk", "session", "status"}
+
+
+class Record(dict):
+    """One parsed log line: its kind ('G', 'S', 'E', 'T', 'OK', 'ERR', '#') and fields."""
+
+    def __init__(self, kind, fields, text, lineno):
+        super().__init__(fields)
+        self.kind = kind
+        self.text = text
+        self.lineno = lineno
+
+
+def parse_line(text, lineno=0):
+    """Return a Record, or None for a line that is not glide output (boot noise)."""
+    text = text.rstrip("\r\n")
+    word, _, rest = text.partition(" ")
+    if word in ("OK", "ERR", "#"):
+        return Record(word, {"msg": rest}, text, lineno)
+    if word not in KINDS:
+        return None
+    fields = {}
+    while rest:
+        if rest.startswith("msg="):
+            fields["msg"] = rest[4:]
+            break
+        item, _, rest = rest.partition(" ")
+        key, eq, value = item.partition("=")
+        if not eq:
+            return None
+        if key in INT_KEYS:
+            try:
+                value = int(value)
+            except ValueError:
+                return None
+        fields[key] = value
+    return Record(word, fields, text, lineno)
+
+
+def parse(lines):
+    """Yield Records from an iterable of lines, skipping what is not glide output."""
+    for n, text in enumerate(lines, 1):
+        rec = parse_line(text, n)
+        if rec is not None:
+            yield rec
+
+
+def read(path):
+    """Records of a plain-text trace file."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return list(parse(f))
