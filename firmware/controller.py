@@ -58,6 +58,7 @@ class Controller:
         self.sleep_ms = sleep_s * 1000
         self.cue_ms = cue_ms
         self.status_ms = status_ms
+        self.overrun = overrun
         self.overrun_us = overrun * 1000000 // hz
         self.contact = Contact(make_ohm, break_ohm, debounce,
                                stuck_ms * hz // 1000)

@@ -16,11 +16,11 @@ FAULTS = ("", "sensor out of range", "sensor stuck", "loop overrun",
 
 def header(c):
     return ("G glide=%d hz=%d caps=%s max=%d abs=%d vmax=%d slew=%d adapt=%d"
-            " stop=%d make=%d brk=%d session=%d status=%d" % (
+            " stop=%d make=%d brk=%d session=%d overrun=%d status=%d" % (
                 VERSION, c.hz, ",".join([str(x) for x in c.levels]),
                 DEVICE_MAX_UA, ABS_MAX_UA, c.vmax_mv, c.slew, c.adapt, c.stop_slew,
                 c.contact.make_ohm, c.contact.break_ohm, c.session_ms // 1000,
-                c.status_ms))
+                c.overrun, c.status_ms))
 
 
 def status(c):

@@ -38,6 +38,7 @@ class Checker:
         self.prev = None  # previous S record since the last contact
         self.contact_t = None  # time of the last CONTACT event
         self.start_t = None
+        self.last_t = -1 << 40
 
     def feed(self, rec):
         if rec.kind == "G":
@@ -60,10 +61,9 @@ class Checker:
         elif ev == "CONTACT":
             self.contact_t = e["t"]
             self.prev = None
-        elif ev in ("BREAK", "FAULT", "STOPPED", "SLEEP", "AUTOOFF", "RESET"):
+        elif ev in ("BREAK", "FAULT", "STOPPED", "SLEEP", "RESET"):
             self.prev = None
-            if ev != "AUTOOFF":
-                self.contact_t = None
+            self.contact_t = None
         if ev in ("STOPPED", "SLEEP") or (ev == "AUTOOFF" and e.get("st") == "OFF"):
             self.start_t = None
 
@@ -92,19 +92,23 @@ class Checker:
         if st in ACTIVE:
             base = self.prev
             if base is None and self.contact_t is not None:
-                # Soft start: from 0 at the contact tick, which itself adds one step.
-                base = {"t": self.contact_t - self.period_ms, "env": 0, "tg": 0}
+                # Soft start: from 0 at the tick before contact. The contact tick may
+                # have been late by up to the overrun limit, so without a status line
+                # from that tick before, allow for the longest tick there can be.
+                t0 = max(self.last_t, self.contact_t - h["overrun"] * self.period_ms)
+                base = {"t": t0, "env": 0, "tg": 0}
             if base is not None:
-                dt = s["t"] - base["t"] + self.period_ms
+                dt = s["t"] - base["t"]
                 if env - base["env"] > h["slew"] * dt // 1000 + 1:
                     self._bad(s, "slew", "envelope rose %d uA in %d ms (bound %d uA/s)"
-                              % (env - base["env"], dt - self.period_ms, h["slew"]))
+                              % (env - base["env"], dt, h["slew"]))
                 if tg - base["tg"] > h["adapt"] * dt // 1000 + 1:
                     self._bad(s, "adapt-step", "target rose %d uA in %d ms (bound %d uA/s)"
-                              % (tg - base["tg"], dt - self.period_ms, h["adapt"]))
+                              % (tg - base["tg"], dt, h["adapt"]))
             self.prev = s
         else:
             self.prev = None
+        self.last_t = s["t"]
 
 
 def check_records(records):

@@ -2,7 +2,7 @@
 
 KINDS = ("G", "S", "E", "T")
 INT_KEYS = {"t", "lv", "r", "tg", "env", "out", "ph", "code", "val", "glide", "hz", "max",
-            "abs", "vmax", "slew", "adapt", "stop", "make", "brk", "session", "status"}
+            "abs", "vmax", "slew", "adapt", "stop", "make", "brk", "session", "overrun", "status"}
 
 
 class Record(dict):

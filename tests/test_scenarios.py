@@ -1,0 +1,58 @@
+import pytest
+
+from host_tools import check, scenario, sim, trace
+
+NAMES = scenario.library()
+
+
+def test_library_has_the_documented_scenarios():
+    for name in ("normal", "contact-lost-mid-ramp", "chattering-contact", "dry-to-moist",
+                 "very-low-resistance", "sensor-unplugged", "level-change", "every-mode",
+                 "auto-off", "stop-request", "idle-sleep"):
+        assert name in NAMES
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_scenario_passes_the_checker_with_no_command_errors(name):
+    lines = []
+    sim.run_core(scenario.load(name), lines.append)
+    c = check.check_records(trace.parse(lines))
+    assert [str(v) for v in c.violations] == []
+    assert not [l for l in lines if l.startswith("ERR")]
+    assert c.status_lines > 0
+
+
+@pytest.mark.parametrize("text, msg", [
+    ("0 start\n", "no 'end'"),
+    ("x start\n1 end\n", "bad time"),
+    ("0 skin wet\n1 end\n", "bad resistance"),
+    ("0..10 skin 5\n20 end\n", "time range"),
+    ("5 end\n9 stop\n", "after 'end'"),
+    ("0\n5 end\n", "needs an action"),
+])
+def test_bad_scenarios_say_where_and_why(text, msg):
+    with pytest.raises(scenario.ScenarioError, match=msg) as e:
+        scenario.parse(text, "t")
+    assert str(e.value).startswith("t")
+
+
+def test_times_in_seconds_and_drift():
+    s = scenario.parse("# title\n0 start\n1.5s skin 100\n2s..3s skin 10..20\n4s end\n")
+    assert s.title == "title" and s.end_ms == 4000
+    assert s.steps[1] == (1500, "skin", 100) and s.steps[2] == (2000, "drift", (3000, 10, 20))
+
+
+def test_skin_jitters_unless_stuck_and_drifts_linearly():
+    sk = scenario.Skin(2000000)
+    sk.set(20000)
+    vals = {sk.read(t) for t in range(100)}
+    assert len(vals) > 10 and all(19800 <= v <= 20200 for v in vals)
+    sk.set(scenario.STUCK)
+    assert len({sk.read(t) for t in range(100)}) == 1
+    sk.start_drift(0, (1000, 10000, 20000))
+    assert 14900 <= sk.read(500) <= 15100 and 19800 <= sk.read(1000) <= 20200
+
+
+def test_unknown_scenario_lists_the_library():
+    with pytest.raises(scenario.ScenarioError, match="normal"):
+        scenario.load("nope")
