@@ -2,11 +2,12 @@
 import argparse
 import sys
 
-from . import check, sim
+from . import check, sim, size
 
 COMMANDS = {
     "sim": sim,
     "check": check,
+    "size": size,
 }
 
 
