@@ -8,6 +8,8 @@ One step per line, '#' starts a comment:
 Actions:
     skin OHMS | open | stuck  what the resistance sensor reads from then on; a live
                               sensor jitters by about 0.5 %, 'stuck' freezes it exactly
+    press BUTTON [MS]         hold a board button ('contact' or 'mode') for MS ms
+                              (default 100; 1000 or more on 'mode' is a long press)
     end                       the scenario ends here (required, last)
     anything else             a serial command line, sent to the board as typed
 
@@ -28,7 +30,7 @@ class Scenario:
     def __init__(self, name, title, steps, end_ms):
         self.name = name
         self.title = title
-        self.steps = steps  # sorted list of (t_ms, kind, value); kinds: skin, drift, command
+        self.steps = steps  # sorted list of (t_ms, kind, value); kinds: skin, drift, press, command
         self.end_ms = end_ms
 
 
@@ -82,6 +84,11 @@ def parse(text, name="scenario"):
         t = _ms(when, where)
         if word == "end":
             end = t
+        elif word == "press":
+            button, _, hold = arg.partition(" ")
+            if button not in ("contact", "mode"):
+                raise ScenarioError("%s: press takes 'contact' or 'mode', not %r" % (where, button))
+            steps.append((t, "press", (button, _ms(hold, where) if hold else 100)))
         elif word == "skin":
             steps.append((t, "skin", arg if arg in (OPEN, STUCK) else _ohms(arg, where)))
         else:
@@ -108,45 +115,3 @@ def load(name_or_path):
                                 % (name_or_path, ", ".join(library())))
     with open(path, encoding="utf-8") as f:
         return parse(f.read(), os.path.splitext(os.path.basename(path))[0])
-
-
-class Skin:
-    """The resistance a scenario puts on the sensor, tick by tick, deterministically."""
-
-    def __init__(self, open_ohm):
-        self.open_ohm = open_ohm
-        self.base = open_ohm
-        self.stuck = False
-        self.drift = None
-        self.seed = 12345
-        self.value = open_ohm
-
-    def set(self, value):
-        self.drift = None
-        if value == STUCK:
-            self.stuck = True
-        else:
-            self.stuck = False
-            self.base = self.open_ohm if value == OPEN else value
-
-    def start_drift(self, t0, spec):
-        t1, a, b = spec
-        self.stuck = False
-        self.drift = (t0, t1, a, b)
-
-    def read(self, t_ms):
-        if self.stuck:
-            return self.value
-        if self.drift:
-            t0, t1, a, b = self.drift
-            if t_ms >= t1:
-                self.drift, self.base = None, b
-            else:
-                self.base = a + (b - a) * (t_ms - t0) // (t1 - t0)
-        if self.base >= self.open_ohm:
-            self.value = self.open_ohm
-        else:
-            self.seed = (self.seed * 1103515245 + 12345) & 0x7FFFFFFF
-            span = self.base // 200 + 1
-            self.value = max(0, self.base + (self.seed >> 8) % (2 * span + 1) - span)
-        return self.value

@@ -5,7 +5,7 @@ from host_tools import scenario, sim
 
 
 @pytest.mark.parametrize("name", [n for n in scenario.library() if n not in SKIP])
-def test_core_trace_matches_golden(name):
+def test_virtual_board_trace_matches_golden(name):
     lines = []
-    sim.run_core(scenario.load(name), lines.append)
-    compare(name, lines, "cpython-core")
+    sim.run_scenario(scenario.load(name), lines.append)
+    compare(name, lines, "cpython")

@@ -15,7 +15,7 @@ def test_library_has_the_documented_scenarios():
 @pytest.mark.parametrize("name", NAMES)
 def test_every_scenario_passes_the_checker_with_no_command_errors(name):
     lines = []
-    sim.run_core(scenario.load(name), lines.append)
+    sim.run_scenario(scenario.load(name), lines.append)
     c = check.check_records(trace.parse(lines))
     assert [str(v) for v in c.violations] == []
     assert not [l for l in lines if l.startswith("ERR")]
@@ -40,17 +40,6 @@ def test_times_in_seconds_and_drift():
     s = scenario.parse("# title\n0 start\n1.5s skin 100\n2s..3s skin 10..20\n4s end\n")
     assert s.title == "title" and s.end_ms == 4000
     assert s.steps[1] == (1500, "skin", 100) and s.steps[2] == (2000, "drift", (3000, 10, 20))
-
-
-def test_skin_jitters_unless_stuck_and_drifts_linearly():
-    sk = scenario.Skin(2000000)
-    sk.set(20000)
-    vals = {sk.read(t) for t in range(100)}
-    assert len(vals) > 10 and all(19800 <= v <= 20200 for v in vals)
-    sk.set(scenario.STUCK)
-    assert len({sk.read(t) for t in range(100)}) == 1
-    sk.start_drift(0, (1000, 10000, 20000))
-    assert 14900 <= sk.read(500) <= 15100 and 19800 <= sk.read(1000) <= 20200
 
 
 def test_unknown_scenario_lists_the_library():

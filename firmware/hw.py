@@ -1,0 +1,99 @@
+# Board I/O shared by the boards with PWM and an ADC (board_pico, board_esp32):
+# LEDs that show the controller, the potentiometer and buttons that feed it.
+# Everything per tick is integer and preallocated; tables are built at boot.
+from machine import Pin, PWM, ADC
+from limits import DEVICE_MAX_UA
+
+_PWM_HZ = 1000
+_STEADY = 256  # gamma table size
+_RAIL = 64  # ADC counts this close to 0 read as a short (0 ohm)
+
+# Status LED blink (period ms, on ms) for OFF, SEEK, RAMP, TREAT, STOP, FAULT
+BLINK = ((1000, 0), (1000, 100), (200, 100), (1000, 1000), (500, 250),
+         (100, 50))
+
+
+def gamma_table():
+    # duty_u16 for brightness 0..255 with gamma 2.2, so the eye sees the
+    # LED rise linearly with the current.
+    return [int(65535 * (i / 255) ** 2.2 + 0.5) for i in range(_STEADY)]
+
+
+def pot_table(lo, hi):
+    # 65 points, log-spaced from lo to hi ohms: the potentiometer's travel
+    # covers moist (kohm) to open circuit (Mohm) evenly by ratio.
+    return [int(lo * (hi / lo) ** (i / 64) + 0.5) for i in range(65)]
+
+
+def pot_ohm(table, u):
+    # ADC counts (read_u16) -> ohms, interpolating the pot_table.
+    if u < _RAIL:
+        return 0  # wiper at ground or pot unplugged: a sensor fault
+    if u > 65535 - _RAIL:
+        return table[64]  # top rail: open circuit
+    i = u >> 10
+    a = table[i]
+    return a + ((table[i + 1] - a) * (u & 1023) >> 10)
+
+
+def _pin_out(p):
+    return Pin(p, Pin.OUT, value=0)
+
+
+class Board:
+    def __init__(self, pins, cfg, adc=None):
+        # pins: dict of pin ids; adc: an ADC already set up (ports differ).
+        # Outputs come up at 0 before anything else happens.
+        self.out = PWM(Pin(pins["out"]), freq=_PWM_HZ, duty_u16=0)
+        self.pos = _pin_out(pins["pos"])
+        self.neg = _pin_out(pins["neg"])
+        self.status = _pin_out(pins["status"])
+        self.mode_leds = [_pin_out(p) for p in pins.get("mode_leds", ())]
+        self.adc = adc or ADC(Pin(pins["pot"]))
+        self.btn_contact = Pin(pins["btn_contact"], Pin.IN, Pin.PULL_UP)
+        self.btn_mode = Pin(pins["btn_mode"], Pin.IN, Pin.PULL_UP)
+        self.gamma = gamma_table()
+        self.pot = pot_table(cfg["pot_min_ohm"], cfg["pot_max_ohm"])
+        self.contact_ohm = cfg["contact_ohm"]
+        self.held = 0  # ticks the mode button has been down
+        self.long_ticks = cfg["hz"]  # a press of 1 s or more is "long"
+        self.debounce = 4
+
+    def off(self):
+        self.out.duty_u16(0)
+        self.pos.value(0)
+        self.neg.value(0)
+        self.status.value(0)
+        for led in self.mode_leds:
+            led.value(0)
+
+    def read_ohm(self):
+        # The contact button stands for skin on the electrodes; otherwise
+        # the potentiometer, interpolated in the log table.
+        if not self.btn_contact.value():
+            return self.contact_ohm
+        return pot_ohm(self.pot, self.adc.read_u16())
+
+    def button(self):
+        # Mode button: 0 nothing, 1 short press (next mode), 2 long press
+        # (next level), reported on release.
+        if not self.btn_mode.value():
+            self.held += 1
+            return 0
+        held = self.held
+        self.held = 0
+        if held >= self.long_ticks:
+            return 2
+        return 1 if held >= self.debounce else 0
+
+    def show(self, c):
+        # c: the controller. out 0..DEVICE_MAX_UA -> gamma-corrected PWM duty.
+        out = c.out
+        self.out.duty_u16(self.gamma[out * (_STEADY - 1) // DEVICE_MAX_UA] if out else 0)
+        self.pos.value(1 if out and not c.phase else 0)
+        self.neg.value(1 if out and c.phase else 0)
+        period, on = BLINK[c.state]
+        self.status.value(1 if c.t % period < on else 0)
+        mode = c.wave.mode
+        for i in range(len(self.mode_leds)):
+            self.mode_leds[i].value(1 if i == mode else 0)

@@ -1,0 +1,102 @@
+# The real-time loop: one controller tick per period, on ticks_us deadlines.
+# Deadlines advance by exactly one period (ticks_add), so jitter in one tick
+# does not shift the next; a tick that misses its deadline by more than a
+# period is an overrun, and the schedule restarts from now instead of
+# bursting to catch up. All time arithmetic is ticks_diff/ticks_add, so the
+# 2**30 wrap of ticks_us (17.9 min) never shows.
+try:
+    import utime as time
+except ImportError:
+    import time
+import gc
+
+import commands
+import waveform
+
+
+class Loop:
+    def __init__(self, ctl, board, console, hz, timing_ms=1000, wdt=None):
+        self.ctl = ctl
+        self.board = board
+        self.con = console
+        self.period = 1000000 // hz
+        self.timing_us = timing_ms * 1000
+        self.wdt = wdt
+        self._clear()
+
+    def _clear(self):
+        # Figures of the current timing window.
+        self.ticks = 0
+        self.late_max = 0
+        self.exec_sum = 0
+        self.exec_max = 0
+        self.overruns = 0
+
+    def run(self, n=-1):
+        # Runs n ticks (forever if n < 0).
+        ticks_us = time.ticks_us
+        ticks_diff = time.ticks_diff
+        ticks_add = time.ticks_add
+        ctl, board, con = self.ctl, self.board, self.con
+        period = self.period
+        now = ticks_us()
+        last = now
+        deadline = ticks_add(now, period)
+        window = now
+        while n:
+            n -= 1
+            # Slack before the deadline drains the log, then sleeps.
+            while True:
+                wait = ticks_diff(deadline, ticks_us())
+                if wait <= 0:
+                    break
+                if not con.flush():
+                    time.sleep_us(wait)
+            now = ticks_us()
+            late = ticks_diff(now, deadline)
+            dt = ticks_diff(now, last)
+            last = now
+            line = con.read_line()
+            if line is not None:
+                reply = commands.handle(ctl, line)
+                if reply:
+                    con.write(reply)
+            press = board.button()
+            if press == 1:
+                ctl.set_mode((ctl.wave.mode + 1) % len(waveform.NAMES))
+            elif press == 2:
+                ctl.set_level(ctl.level % len(ctl.levels) + 1)
+            ctl.tick(dt, board.read_ohm())
+            board.show(ctl)
+            if self.wdt:
+                self.wdt.feed()
+            cost = ticks_diff(ticks_us(), now)
+            self.ticks += 1
+            self.exec_sum += cost
+            if cost > self.exec_max:
+                self.exec_max = cost
+            if late > self.late_max:
+                self.late_max = late
+            deadline = ticks_add(deadline, period)
+            if ticks_diff(now, deadline) >= 0:
+                self.overruns += 1
+                deadline = ticks_add(now, period)
+            if self.timing_us and ticks_diff(now, window) >= self.timing_us:
+                con.write(self.timing(ticks_diff(now, window)))
+                window = now
+                self._clear()
+
+    def timing(self, span_us):
+        # The T line: achieved rate, worst lateness, tick cost mean/max (us),
+        # overruns, CPU load (% of the window spent ticking), free heap.
+        ms = span_us // 1000 or 1
+        return "T t=%d hz=%d late=%d exec=%d/%d over=%d load=%d free=%d" % (
+            self.ctl.t, self.ticks * 1000 // ms, self.late_max,
+            self.exec_sum // (self.ticks or 1), self.exec_max, self.overruns,
+            self.exec_sum // (ms * 10), mem_free())
+
+
+def mem_free():
+    # gc.mem_free is MicroPython's; CPython hosts report -1.
+    f = getattr(gc, "mem_free", None)
+    return f() if f else -1

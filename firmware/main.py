@@ -1,0 +1,74 @@
+# glide firmware entry point: configuration, board, controller, loop.
+# Outputs are LEDs and the serial log; nothing here is ever wired to a person.
+try:
+    import usys as sys
+except ImportError:
+    import sys
+try:
+    import utime as time
+except ImportError:
+    import time
+
+import config
+import telemetry
+from console import Console
+from controller import Controller
+from loop import Loop
+
+VERSION = "0.2.0"
+# sys.platform -> board module; other platforms (a host running the virtual
+# machine) get the Pico's pin map.
+BOARDS = {"rp2": "board_pico", "esp32": "board_esp32"}
+
+
+def _controller(cfg, log):
+    try:
+        return Controller(log, **config.core(cfg))
+    except ValueError as e:
+        # Each key was in range but together they are not (make >= break...)
+        log("# config: %s: using defaults" % e)
+        cfg.update(config.defaults())
+        return Controller(log, **config.core(cfg))
+
+
+def main():
+    cfg, errors = config.load()
+    board = __import__(BOARDS.get(sys.platform, "board_pico")).make(cfg)
+    board.off()
+    con = Console(sys.stdin.buffer, sys.stdout.buffer, cfg["log_buf"],
+                  cfg["log_bytes"])
+    log = con.write
+    log("# glide %s on %s: LEDs and a log, never connect to a person"
+        % (VERSION, sys.platform))
+    for e in errors:
+        log("# config: " + e)
+    ctl = _controller(cfg, log)
+    ctl.set_level(cfg["level"])
+    ctl.set_mode(cfg["mode"])
+    ctl.set_biphasic(cfg["biphasic"])
+    if cfg["boot_ms"]:
+        # Before the watchdog is armed: Ctrl-C now gives a REPL that stays.
+        log("# starting in %d ms: Ctrl-C for the REPL" % cfg["boot_ms"])
+        end = time.ticks_add(time.ticks_ms(), cfg["boot_ms"])
+        while time.ticks_diff(end, time.ticks_ms()) > 0:
+            con.flush()
+            time.sleep_ms(1)
+    wdt = None
+    if cfg["wdt_ms"]:
+        from machine import WDT
+        wdt = WDT(timeout=cfg["wdt_ms"])
+    log(telemetry.header(ctl))
+    if cfg["autostart"]:
+        ctl.start()
+    try:
+        Loop(ctl, board, con, cfg["hz"], cfg["timing_ms"], wdt).run()
+    finally:
+        board.off()
+        if wdt:
+            log("# glide stopped: the watchdog resets the board in %d ms"
+                % cfg["wdt_ms"])
+        while con.flush():
+            pass
+
+
+main()

@@ -1,0 +1,84 @@
+# Virtual machine module: the parts of MicroPython's machine API that glide's
+# boards use (Pin, PWM, ADC, WDT), with their state kept where the virtual
+# world (world.py) can read the outputs and set the inputs.
+import utime
+
+pins = {}  # pin id -> Pin, so the world can find any pin the firmware made
+
+
+class Pin:
+    IN = 0
+    OUT = 1
+    PULL_UP = 1
+    PULL_DOWN = 2
+
+    def __init__(self, pid, mode=IN, pull=None, value=None):
+        self.id = pid
+        self.mode = mode
+        self.pull = pull
+        # An input with a pull-up reads 1 until something pulls it down.
+        self.level = 1 if pull == Pin.PULL_UP else 0
+        if value is not None:
+            self.level = value
+        pins[pid] = self
+
+    def value(self, v=None):
+        if v is None:
+            return self.level
+        self.level = 1 if v else 0
+
+
+class PWM:
+    def __init__(self, pin, freq=1000, duty_u16=0):
+        self.pin = pin
+        self.f = freq
+        self.duty = duty_u16
+        pin.pwm = self
+
+    def duty_u16(self, d=None):
+        if d is None:
+            return self.duty
+        if not 0 <= d <= 65535:
+            raise ValueError("duty must be 0..65535")
+        self.duty = d
+
+    def freq(self, f=None):
+        if f is None:
+            return self.f
+        self.f = f
+
+
+class ADC:
+    ATTN_11DB = 3
+
+    def __init__(self, pin, atten=None):
+        self.pin = pin
+        self.u16 = 65535  # what the world puts on the pin...
+        self.source = None  # ...or a function the world sets that reads it
+        pin.adc = self
+
+    def read_u16(self):
+        return self.source() if self.source else self.u16
+
+
+class WDT:
+    # Resets the virtual board if not fed within timeout ms of virtual time.
+    def __init__(self, id=0, timeout=5000):
+        self.timeout = timeout * 1000
+        self.fed = utime.now
+        utime.hooks.append(self._check)
+
+    def feed(self):
+        self.fed = utime.now
+
+    def _check(self, now):
+        if now - self.fed > self.timeout:
+            raise WatchdogReset(now)
+
+
+class WatchdogReset(Exception):
+    pass
+
+
+def reset():
+    raise WatchdogReset(utime.now)

@@ -1,0 +1,132 @@
+# The world around the virtual board: it plays a scenario into the board's
+# inputs (potentiometer, buttons, serial console), collects what the board
+# prints, and ends the run. MicroPython-compatible, so the same world runs the
+# firmware on CPython and inside the MicroPython VM.
+import machine
+import usys
+import utime
+
+import board_pico
+import hw
+
+
+class End(Exception):
+    pass
+
+
+class Skin:
+    # The resistance the scenario puts on the sensor: a live sensor jitters
+    # by about 0.5 % (a deterministic LCG), 'stuck' freezes the reading.
+    def __init__(self, open_ohm):
+        self.open_ohm = open_ohm
+        self.base = open_ohm
+        self.stuck = False
+        self.drift = None
+        self.seed = 12345
+        self.value = open_ohm
+
+    def set(self, value):
+        self.drift = None
+        if value == "stuck":
+            self.stuck = True
+        else:
+            self.stuck = False
+            self.base = self.open_ohm if value == "open" else value
+
+    def start_drift(self, t0, spec):
+        t1, a, b = spec
+        self.stuck = False
+        self.drift = (t0, t1, a, b)
+
+    def read(self, t_ms):
+        if self.stuck:
+            return self.value
+        if self.drift:
+            t0, t1, a, b = self.drift
+            if t_ms >= t1:
+                self.drift = None
+                self.base = b
+            else:
+                self.base = a + (b - a) * (t_ms - t0) // (t1 - t0)
+        if self.base >= self.open_ohm:
+            self.value = self.open_ohm
+        else:
+            self.seed = (self.seed * 1103515245 + 12345) & 0x7FFFFFFF
+            span = self.base // 200 + 1
+            self.value = max(0, self.base + (self.seed >> 8) % (2 * span + 1) - span)
+        return self.value
+
+
+def pot_counts(table, ohm):
+    # The ADC reading that makes the board read about ohm: the inverse of
+    # hw.pot_ohm, by bisection over 0..65535.
+    if ohm <= 0:
+        return 0
+    lo, hi = 64, 65535
+    while lo < hi:
+        mid = (lo + hi + 1) >> 1
+        if hw.pot_ohm(table, mid) <= ohm:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+class World:
+    def __init__(self, steps, end_ms, emit, cfg):
+        # steps: [(t_ms, kind, value)] sorted; kinds: skin, drift, command,
+        # press (value: (button, ms)). emit(line) gets each line the board prints.
+        self.steps = steps
+        self.i = 0
+        self.emit = emit
+        self.t0 = utime.now
+        self.end_us = self.t0 + end_ms * 1000
+        self.skin = Skin(cfg["pot_max_ohm"])
+        self.table = hw.pot_table(cfg["pot_min_ohm"], cfg["pot_max_ohm"])
+        self.pins = board_pico.PINS.copy()
+        self.pins.update(cfg["pins"])
+        self.release = []  # (t_ms, pin id) of buttons to let go
+        self.partial = b""
+        usys.stdout.buffer.sink = self._out
+        utime.hooks.append(self._at)
+
+    def _out(self, data):
+        lines = (self.partial + data).split(b"\n")
+        self.partial = lines.pop()
+        for line in lines:
+            self.emit(line.decode())
+
+    def flush(self):
+        if self.partial:
+            self.emit(self.partial.decode())
+            self.partial = b""
+
+    def _pot(self):
+        t_ms = (utime.now - self.t0) // 1000
+        return pot_counts(self.table, self.skin.read(t_ms))
+
+    def _at(self, now):
+        t_ms = (now - self.t0) // 1000
+        steps = self.steps
+        while self.i < len(steps) and steps[self.i][0] <= t_ms:
+            t, kind, value = steps[self.i]
+            self.i += 1
+            if kind == "skin":
+                self.skin.set(value)
+            elif kind == "drift":
+                self.skin.start_drift(t, value)
+            elif kind == "press":
+                pid = self.pins["btn_" + value[0]]
+                machine.pins[pid].level = 0
+                self.release.append((t + value[1], pid))
+            else:
+                usys.stdin.buffer.feed((value + "\n").encode())
+        for r in self.release[:]:
+            if r[0] <= t_ms:
+                machine.pins[r[1]].level = 1
+                self.release.remove(r)
+        adc = getattr(machine.pins.get(self.pins["pot"]), "adc", None)
+        if adc is not None:
+            adc.source = self._pot
+        if now >= self.end_us:
+            raise End()
