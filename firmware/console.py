@@ -35,15 +35,17 @@ class Console:
 
     def write(self, line):
         # Queue one log line; never blocks.
-        if self.dropped and line[0] == "S":
+        tell = self.dropped and line[0] == "S"
+        if tell:
             line = "%s drop=%d" % (line, self.dropped)
-            self.dropped = 0
         data = line.encode()
         size = len(self.buf)
         n = len(data) + 1
         if self.used + n > size:
             self.dropped += 1
             return
+        if tell:
+            self.dropped = 0
         h = self.head
         first = min(n - 1, size - h)
         self.buf[h:h + first] = data[:first]

@@ -82,14 +82,16 @@ class Controller:
         self.phase = 0
 
     # -- the tick -----------------------------------------------------------
-    def tick(self, dt_us, r):
-        # dt_us: time since the previous tick; r: sensor sample in ohms.
+    def tick(self, dt_us, r, live=True):
+        # dt_us: time since the previous tick; r: sensor sample in ohms;
+        # live: False when r is a fixed stand-in (a button), never "stuck".
         us = self._us + (dt_us if dt_us > 0 else 0)
         ms = us // 1000
         self._us = us - ms * 1000
         self.t = (self.t + ms) & _MS_MASK
         if self.inject >= 0:
             r = self.inject
+            live = False
         self.r = r
         st = self.state
         if st != OFF and st != FAULT:
@@ -98,7 +100,7 @@ class Controller:
             elif dt_us > self.overrun_us:
                 self._fault(F_OVERRUN, dt_us)
             else:
-                self._step(st, dt_us, ms, r)
+                self._step(st, dt_us, ms, r, live)
         if self.status_ms:
             self.status_left -= ms
             if self.status_left <= 0:
@@ -108,9 +110,9 @@ class Controller:
                 self.log(telemetry.status(self))
         return self.out
 
-    def _step(self, st, dt_us, ms, r):
+    def _step(self, st, dt_us, ms, r, live):
         contact = self.contact
-        f = contact.update(r, self.inject < 0)
+        f = contact.update(r, live)
         if f:
             self._fault(f, r)
             return

@@ -58,6 +58,7 @@ class Board:
         self.held = 0  # ticks the mode button has been down
         self.long_ticks = cfg["hz"]  # a press of 1 s or more is "long"
         self.debounce = 4
+        self.live = True  # the last reading came from the potentiometer
 
     def off(self):
         self.out.duty_u16(0)
@@ -70,7 +71,8 @@ class Board:
     def read_ohm(self):
         # The contact button stands for skin on the electrodes; otherwise
         # the potentiometer, interpolated in the log table.
-        if not self.btn_contact.value():
+        self.live = self.btn_contact.value()
+        if not self.live:
             return self.contact_ohm
         return pot_ohm(self.pot, self.adc.read_u16())
 

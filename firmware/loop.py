@@ -45,12 +45,14 @@ class Loop:
         window = now
         while n:
             n -= 1
-            # Slack before the deadline drains the log, then sleeps.
+            # Slack before the deadline drains the log while the port takes
+            # it, then sleeps.
             while True:
                 wait = ticks_diff(deadline, ticks_us())
                 if wait <= 0:
                     break
-                if not con.flush():
+                left = con.used
+                if not left or con.flush() == left:
                     time.sleep_us(wait)
             now = ticks_us()
             late = ticks_diff(now, deadline)
@@ -66,7 +68,8 @@ class Loop:
                 ctl.set_mode((ctl.wave.mode + 1) % len(waveform.NAMES))
             elif press == 2:
                 ctl.set_level(ctl.level % len(ctl.levels) + 1)
-            ctl.tick(dt, board.read_ohm())
+            r = board.read_ohm()
+            ctl.tick(dt, r, board.live)
             board.show(ctl)
             if self.wdt:
                 self.wdt.feed()

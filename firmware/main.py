@@ -26,8 +26,8 @@ def _controller(cfg, log):
         return Controller(log, **config.core(cfg))
     except ValueError as e:
         # Each key was in range but together they are not (make >= break...)
-        log("# config: %s: using defaults" % e)
-        cfg.update(config.defaults())
+        log("# config: %s: using defaults for the controller" % e)
+        cfg.update(config.core(config.defaults()))
         return Controller(log, **config.core(cfg))
 
 

@@ -10,6 +10,9 @@ Actions:
                               sensor jitters by about 0.5 %, 'stuck' freezes it exactly
     press BUTTON [MS]         hold a board button ('contact' or 'mode') for MS ms
                               (default 100; 1000 or more on 'mode' is a long press)
+    stall MS                  the next tick hangs for MS ms (a blocking call, a long GC)
+    mute MS                   the host stops reading the console for MS ms
+    reboot                    the board loses power for a moment and boots again
     end                       the scenario ends here (required, last)
     anything else             a serial command line, sent to the board as typed
 
@@ -30,7 +33,7 @@ class Scenario:
     def __init__(self, name, title, steps, end_ms):
         self.name = name
         self.title = title
-        self.steps = steps  # sorted list of (t_ms, kind, value); kinds: skin, drift, press, command
+        self.steps = steps  # sorted list of (t_ms, kind, value); kinds: skin, drift, press, stall, mute, reboot, command
         self.end_ms = end_ms
 
 
@@ -89,6 +92,10 @@ def parse(text, name="scenario"):
             if button not in ("contact", "mode"):
                 raise ScenarioError("%s: press takes 'contact' or 'mode', not %r" % (where, button))
             steps.append((t, "press", (button, _ms(hold, where) if hold else 100)))
+        elif word in ("stall", "mute"):
+            steps.append((t, word, _ms(arg, where)))
+        elif word == "reboot":
+            steps.append((t, word, None))
         elif word == "skin":
             steps.append((t, "skin", arg if arg in (OPEN, STUCK) else _ohms(arg, where)))
         else:

@@ -20,3 +20,20 @@ def make():
         lines = []
         return controller.Controller(lines.append, **kw), lines
     return _make
+
+
+@pytest.fixture
+def virtual(monkeypatch):
+    """Fresh virtual hardware modules (machine, utime, usys, uselect) importable by name.
+
+    Returns an import function: virtual("hw") imports firmware/hw.py against them.
+    """
+    import importlib
+    from host_tools import sim
+
+    for name in sim.MODULES:
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.syspath_prepend(sim.VIRTUAL)
+    yield importlib.import_module
+    for name in sim.MODULES:
+        sys.modules.pop(name, None)

@@ -2,19 +2,34 @@
 # firmware/main.py until the scenario ends or the watchdog resets the board.
 # The caller has put this folder and firmware/ on sys.path, and made the
 # current directory the board's filesystem (with its glide.json, if any).
+import sys
+
 import config
 import machine
+import utime
 import world
+
+# Firmware modules a reboot must load afresh (the virtual hardware stays).
+FIRMWARE = ("main", "loop", "console", "hw", "board_pico", "board_esp32",
+            "controller", "commands", "telemetry", "contact", "waveform",
+            "limits", "config")
 
 
 def run(steps, end_ms, emit):
     cfg, _ = config.load()  # the firmware reports the errors itself
     w = world.World(steps, end_ms, emit, cfg)
-    try:
-        import main  # noqa: F401  (runs the firmware)
-    except world.End:
-        pass
-    except machine.WatchdogReset:
-        w.flush()
-        emit("# virtual board: watchdog reset")
+    while True:
+        try:
+            import main  # noqa: F401  (runs the firmware)
+            break
+        except world.End:
+            break
+        except (world.Reboot, machine.WatchdogReset) as e:
+            w.flush()
+            emit("# virtual board: %s" % (
+                "power cycled" if isinstance(e, world.Reboot) else "watchdog reset"))
+        for name in FIRMWARE:
+            sys.modules.pop(name, None)
+        del utime.hooks[1:]  # the world's hook stays, the old WDT's goes
+        machine.pins.clear()
     w.flush()

@@ -14,6 +14,11 @@ class End(Exception):
     pass
 
 
+class Reboot(Exception):
+    # The board loses power for a moment: the firmware starts again from boot.
+    pass
+
+
 class Skin:
     # The resistance the scenario puts on the sensor: a live sensor jitters
     # by about 0.5 % (a deterministic LCG), 'stuck' freezes the reading.
@@ -74,8 +79,8 @@ def pot_counts(table, ohm):
 
 class World:
     def __init__(self, steps, end_ms, emit, cfg):
-        # steps: [(t_ms, kind, value)] sorted; kinds: skin, drift, command,
-        # press (value: (button, ms)). emit(line) gets each line the board prints.
+        # steps: [(t_ms, kind, value)] sorted, as host_tools/scenario.py
+        # makes them. emit(line) gets each line the board prints.
         self.steps = steps
         self.i = 0
         self.emit = emit
@@ -86,6 +91,8 @@ class World:
         self.pins = board_pico.PINS.copy()
         self.pins.update(cfg["pins"])
         self.release = []  # (t_ms, pin id) of buttons to let go
+        self.stall_us = 0  # the next sensor read takes this long
+        self.mute_until = -1  # t_ms until which the host does not read the console
         self.partial = b""
         usys.stdout.buffer.sink = self._out
         utime.hooks.append(self._at)
@@ -102,6 +109,10 @@ class World:
             self.partial = b""
 
     def _pot(self):
+        if self.stall_us:
+            # A tick that hangs (a blocking call, a long GC): time runs on.
+            us, self.stall_us = self.stall_us, 0
+            utime.advance(us)
         t_ms = (utime.now - self.t0) // 1000
         return pot_counts(self.table, self.skin.read(t_ms))
 
@@ -115,6 +126,12 @@ class World:
                 self.skin.set(value)
             elif kind == "drift":
                 self.skin.start_drift(t, value)
+            elif kind == "stall":
+                self.stall_us = value * 1000
+            elif kind == "mute":
+                self.mute_until = t + value
+            elif kind == "reboot":
+                raise Reboot()
             elif kind == "press":
                 pid = self.pins["btn_" + value[0]]
                 machine.pins[pid].level = 0
@@ -125,6 +142,7 @@ class World:
             if r[0] <= t_ms:
                 machine.pins[r[1]].level = 1
                 self.release.remove(r)
+        usys.stdout.buffer.room = t_ms >= self.mute_until
         adc = getattr(machine.pins.get(self.pins["pot"]), "adc", None)
         if adc is not None:
             adc.source = self._pot

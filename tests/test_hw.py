@@ -1,0 +1,88 @@
+import pytest
+
+
+@pytest.fixture
+def hw(virtual):
+    return virtual("hw")
+
+
+@pytest.fixture
+def board(virtual):
+    import config
+    machine = virtual("machine")
+    pico = virtual("board_pico")
+    cfg = config.defaults()
+    return pico.make(cfg), machine, cfg
+
+
+def test_gamma_is_monotonic_and_spans_pwm(hw):
+    g = hw.gamma_table()
+    assert g[0] == 0 and g[-1] == 65535 and g == sorted(g)
+    assert g[128] < 65535 // 4  # perceptual: half brightness is well under half duty
+
+
+def test_pot_mapping_rails_and_monotonic(hw):
+    t = hw.pot_table(1000, 2000000)
+    assert t[0] == 1000 and t[-1] == 2000000
+    readings = [hw.pot_ohm(t, u) for u in range(0, 65536, 7)]
+    assert readings == sorted(readings)
+    assert hw.pot_ohm(t, 0) == 0  # grounded wiper: a sensor fault, not contact
+    assert hw.pot_ohm(t, 65535) == 2000000  # top rail: open circuit
+
+
+def test_world_inverts_the_pot_mapping(hw, virtual):
+    world = virtual("world")
+    t = hw.pot_table(1000, 2000000)
+    for ohm in (1100, 5000, 20000, 99000, 150000, 1900000):  # the ends are rails
+        got = hw.pot_ohm(t, world.pot_counts(t, ohm))
+        assert abs(got - ohm) <= ohm // 200  # 0.5 %
+
+
+def test_outputs_start_at_zero(board):
+    b, machine, cfg = board
+    assert b.out.duty_u16() == 0
+    assert all(machine.pins[p].value() == 0 for p in ("LED", 14, 13, 18, 19, 20, 21))
+
+
+class C:
+    def __init__(self, out, phase, state, mode=0, t=0):
+        self.out, self.phase, self.state, self.t = out, phase, state, t
+
+        class W:
+            pass
+        self.wave = W()
+        self.wave.mode = mode
+
+
+def test_leds_show_current_phase_state_and_mode(board):
+    b, machine, cfg = board
+    b.show(C(680, 0, 3, mode=2))
+    assert b.out.duty_u16() == 65535
+    assert (b.pos.value(), b.neg.value(), b.status.value()) == (1, 0, 1)
+    assert [l.value() for l in b.mode_leds] == [0, 0, 1, 0]
+    b.show(C(340, 1, 2))
+    assert 0 < b.out.duty_u16() < 65535 // 4 and (b.pos.value(), b.neg.value()) == (0, 1)
+    b.show(C(0, 1, 1, t=500))  # SEEK blinks: off at 500 ms
+    assert b.out.duty_u16() == 0 and (b.pos.value(), b.neg.value(), b.status.value()) == (0, 0, 0)
+    b.off()
+    assert all(p.value() == 0 for p in machine.pins.values() if p.mode == 1)
+
+
+def test_buttons_short_long_and_contact(board):
+    b, machine, cfg = board
+    mode = machine.pins[17]
+    contact = machine.pins[16]
+
+    def hold(ticks):
+        mode.level = 0
+        for _ in range(ticks):
+            assert b.button() == 0
+        mode.level = 1
+        return b.button()
+    assert hold(2) == 0  # a bounce
+    assert hold(20) == 1  # short: next mode
+    assert hold(cfg["hz"]) == 2  # a second: next level
+    contact.level = 0
+    assert b.read_ohm() == cfg["contact_ohm"] and not b.live
+    contact.level = 1
+    assert b.read_ohm() == 2000000 and b.live

@@ -1,0 +1,114 @@
+"""The fixed-rate loop on the virtual clock, which wraps at 2**30 like a board's."""
+from hypothesis import given, strategies as st
+import pytest
+
+MASK = (1 << 30) - 1
+
+
+class FakeBoard:
+    def __init__(self, utime, stall_at=None, stall_us=0):
+        self.utime, self.n, self.stall_at, self.stall_us = utime, 0, stall_at, stall_us
+        self.live = True
+
+    def read_ohm(self):
+        self.n += 1
+        if self.n == self.stall_at:
+            self.utime.advance(self.stall_us)  # this tick hangs
+        return 2000000
+
+    def button(self):
+        return 0
+
+    def show(self, c):
+        pass
+
+
+@pytest.fixture
+def rig(virtual):
+    utime, usys = virtual("utime"), virtual("usys")
+    loop, console, controller = virtual("loop"), virtual("console"), virtual("controller")
+    out = []
+    usys.stdout.buffer.sink = out.append
+
+    def make(hz=200, **kw):
+        con = console.Console(usys.stdin.buffer, usys.stdout.buffer)
+        ctl = controller.Controller(con.write, hz=hz, status_ms=0)
+        board = FakeBoard(utime, **kw)
+        return loop.Loop(ctl, board, con, hz), ctl, out
+    return utime, make
+
+
+def lines(out):
+    return b"".join(out).decode().splitlines()
+
+
+def test_virtual_ticks_wrap_like_micropython(virtual):
+    utime = virtual("utime")
+    start = utime.ticks_us()
+    assert start > MASK - 5000000  # starts 5 s before the wrap
+    utime.advance(6000000)
+    assert utime.ticks_us() < start  # wrapped
+    assert utime.ticks_diff(utime.ticks_us(), start) == 6000000
+
+
+@given(st.integers(0, MASK), st.integers(-(1 << 29), (1 << 29) - 1))
+def test_ticks_add_and_diff_are_inverse_across_the_wrap(a, d):
+    import importlib, sys
+    from host_tools import sim
+    sys.path.insert(0, sim.VIRTUAL)
+    try:
+        utime = importlib.import_module("utime")
+    finally:
+        sys.path.remove(sim.VIRTUAL)
+    b = utime.ticks_add(a, d)
+    assert 0 <= b <= MASK and utime.ticks_diff(b, a) == d
+
+
+def test_steady_rate_across_the_wrap(rig):
+    utime, make = rig
+    lp, ctl, out = make()
+    lp.run(2000)  # 10 s, crossing the wrap at 5 s
+    assert ctl.t == 10000
+    timing = [l for l in lines(out) if l.startswith("T ")]
+    assert len(timing) == 9  # the tenth window closes on tick 2001
+    assert all(" hz=200 late=0 " in l and " over=0 " in l for l in timing)
+
+
+def test_slow_tick_counts_overrun_and_does_not_burst(rig):
+    utime, make = rig
+    lp, ctl, out = make(stall_at=100, stall_us=12000)  # 2.4 periods
+    stamps = []
+    real_tick = ctl.tick
+    ctl.tick = lambda dt, r, live=True: stamps.append(dt) or real_tick(dt, r, live)
+    lp.run(300)
+    first = [l for l in lines(out) if l.startswith("T ")][0]
+    fields = dict(kv.split("=") for kv in first.split()[1:])
+    assert fields["over"] == "1" and int(fields["late"]) >= 12000 - 5000
+    # after the stall the schedule restarts from now: no burst of short ticks
+    assert stamps[100] >= 12000 and all(d == 5000 for d in stamps[101:])
+
+
+def test_overrun_beyond_tolerance_latches_the_core_fault(rig):
+    utime, make = rig
+    lp, ctl, out = make(stall_at=50, stall_us=30000)  # 6 periods
+    ctl.start()
+    lp.run(100)
+    assert ctl.state == 5 and ctl.fault == 3  # FAULT, loop overrun
+    assert any("msg=loop overrun" in l for l in lines(out))
+
+
+def test_watchdog_resets_a_hung_loop(rig, virtual):
+    utime, make = rig
+    machine = virtual("machine")
+    lp, ctl, out = make(stall_at=10, stall_us=3000000)
+    lp.wdt = machine.WDT(timeout=2000)
+    with pytest.raises(machine.WatchdogReset):
+        lp.run(100)
+
+
+def test_watchdog_quiet_while_the_loop_runs(rig, virtual):
+    utime, make = rig
+    machine = virtual("machine")
+    lp, ctl, out = make()
+    lp.wdt = machine.WDT(timeout=100)
+    lp.run(1000)  # 5 s of a 100 ms watchdog, fed every tick

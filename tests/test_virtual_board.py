@@ -1,0 +1,98 @@
+"""The unchanged firmware/main.py on the virtual board, driven by scenarios."""
+import pytest
+
+from host_tools import check, scenario, sim, trace
+
+
+def run(name_or_text, config=None):
+    lines = []
+    scn = scenario.load(name_or_text) if "\n" not in name_or_text else \
+        scenario.parse(name_or_text, "t")
+    sim.run_scenario(scn, lines.append, config)
+    return lines
+
+
+def events(lines, ev):
+    return [l for l in lines if l.startswith("E ") and " ev=%s " % ev in l + " "]
+
+
+def clean(lines):
+    return [str(v) for v in check.check_records(trace.parse(lines)).violations]
+
+
+def test_same_scenario_same_log():
+    assert run("normal") == run("normal")
+
+
+def test_boots_with_outputs_zero_and_a_header():
+    lines = run("0 status\n50 end\n")
+    assert lines[0].startswith("# glide ") and "never connect to a person" in lines[0]
+    assert lines[1].startswith("G glide=1 ")
+    assert [l for l in lines if l.startswith("S ")][0].endswith("out=0 ph=0")
+
+
+def test_loop_overrun_latches_fault():
+    lines = run("loop-overrun")
+    f = events(lines, "FAULT")
+    assert len(f) == 1 and "code=3" in f[0] and "out=0" in f[0]
+    assert clean(lines) == []
+
+
+def test_board_reset_mid_session_boots_safe():
+    lines = run("board-reset")
+    assert "# virtual board: power cycled" in lines
+    assert sum(1 for l in lines if l.startswith("G ")) == 2
+    after = lines[lines.index("# virtual board: power cycled"):]
+    first_status = [l for l in after if l.startswith("S ")][0]
+    assert " st=OFF " in first_status and first_status.endswith("out=0 ph=0")
+    assert clean(lines) == []
+
+
+def test_hung_loop_is_reset_by_the_watchdog():
+    lines = run("0 start\n200 skin 15000\n2000 stall 2500\n6000 end\n")
+    assert "# virtual board: watchdog reset" in lines
+    assert sum(1 for l in lines if l.startswith("G ")) == 2
+    assert clean(lines) == []
+
+
+def test_blocked_console_drops_and_counts_but_keeps_time():
+    lines = run("console-blocked")
+    drops = [l for l in lines if " drop=" in l]
+    assert len(drops) == 1 and int(drops[0].rsplit("=", 1)[1]) > 0
+    # the loop kept its rate while the console was blocked
+    timing = [l for l in lines if l.startswith("T ")]
+    assert timing and all(" hz=200 " in l and " over=0 " in l for l in timing)
+    assert clean(lines) == []
+
+
+def test_buttons_drive_contact_mode_and_level():
+    lines = run("buttons")
+    assert len(events(lines, "CONTACT")) == 2 and len(events(lines, "BREAK")) == 2
+    assert "md=LIFT" in events(lines, "MODE")[0] and "lv=2" in events(lines, "LEVEL")[0]
+    assert not events(lines, "FAULT")  # a held button is not a stuck sensor
+
+
+def test_bad_config_is_reported_and_the_board_runs_on_defaults():
+    lines = run("0 start adv 5\n100 skin 12000\n3000 end\n",
+                config={"boot_ms": 0, "hz": 5000, "levels": [100, 900], "colour": 1})
+    errs = [l for l in lines if l.startswith("# config: ")]
+    assert len(errs) == 3
+    assert any(l.startswith("# config: hz: 5000 is outside 50..1000") for l in errs)
+    assert any("levels" in l for l in errs) and any("colour: unknown key" in l for l in errs)
+    g = [l for l in lines if l.startswith("G ")][0]
+    assert " hz=200 " in g and "caps=136,272,408,544,680" in g
+    assert max(int(l.split(" out=")[1].split()[0]) for l in lines if l.startswith("S ")) == 680
+
+
+def test_config_clash_falls_back_to_all_defaults():
+    lines = run("0 status\n50 end\n", config={"boot_ms": 0, "make_ohm": 200000,
+                                               "break_ohm": 150000})
+    assert any("make < break" in l and "using defaults" in l for l in lines)
+    assert " make=100000 brk=150000 " in [l for l in lines if l.startswith("G ")][0]
+
+
+@pytest.mark.parametrize("cmd", ["start zap", "level 99", "r -5", "\x01\x02", "stop stop"])
+def test_bad_serial_command_answered_never_crashes(cmd):
+    lines = run("0 start adv 2\n100 skin 12000\n1500 %s\n3000 end\n" % cmd)
+    assert any(l.startswith("ERR ") for l in lines)
+    assert events(lines, "TREAT") and not events(lines, "FAULT")
