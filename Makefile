@@ -2,16 +2,17 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+STUBS := .stubs/.installed
 
 .PHONY: run test setup clean
 
 run: $(STAMP)
 	$(VENV)/bin/glide sim
 
-test: $(STAMP)
+test: $(STAMP) $(STUBS)
 	$(PY) -m pytest
 
-setup: $(STAMP)
+setup: $(STAMP) $(STUBS)
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -19,5 +20,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
+# Board API stubs for the type check, one folder per port (they clash if merged).
+$(STUBS): $(STAMP)
+	$(PY) -m pip install --quiet --target .stubs/rp2 'micropython-rp2-rpi-pico-stubs~=1.29.0'
+	$(PY) -m pip install --quiet --target .stubs/esp32 'micropython-esp32-stubs~=1.29.0'
+	touch $@
+
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .stubs *.egg-info .pytest_cache .hypothesis

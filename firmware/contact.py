@@ -1,7 +1,7 @@
 # Skin contact from resistance samples, with hysteresis and debounce, and
 # the sensor checks that tell a broken sensor from a face that is not there.
 try:
-    from micropython import const
+    from micropython import const  # type: ignore  (the stub and the shim differ)
 except ImportError:  # CPython
     def const(x):
         return x

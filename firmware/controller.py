@@ -4,7 +4,7 @@
 # allocation-free per tick (a line is formatted only when it is emitted), so
 # the same inputs give the same trace on CPython and on every MicroPython.
 try:
-    from micropython import const
+    from micropython import const  # type: ignore  (the stub and the shim differ)
 except ImportError:  # CPython
     def const(x):
         return x

@@ -1,7 +1,7 @@
 # Current limits of glide. Nothing else in the firmware may command more.
 # The device glide copies gives at most 680 uA; 1000 uA is the danger line.
 try:
-    from micropython import const
+    from micropython import const  # type: ignore  (the stub and the shim differ)
 except ImportError:  # CPython
     def const(x):
         return x

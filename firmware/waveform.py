@@ -2,7 +2,7 @@
 # output inside the envelope that the soft start and adaptive loop allow:
 # output = envelope * level // 256, so no waveform can raise the current.
 try:
-    from micropython import const
+    from micropython import const  # type: ignore  (the stub and the shim differ)
 except ImportError:  # CPython
     def const(x):
         return x
