@@ -18,7 +18,10 @@ VIRTUAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "virtual")
 DEFAULT = "normal"
 # The virtual board's glide.json: no boot window (nobody needs its REPL).
 BOARD_CONFIG = {"boot_ms": 0}
+# Everything a run imports, so the next run starts from a fresh board: the
+# firmware, the virtual hardware, and the names boot.py installs it under.
 MODULES = [f[:-3] for d in (FIRMWARE, VIRTUAL) for f in os.listdir(d) if f.endswith(".py")]
+MODULES += ["utime", "usys", "uselect"]
 
 
 def run_scenario(scn, emit, config=None, pace=0.0):

@@ -24,9 +24,8 @@ def make():
 
 @pytest.fixture
 def virtual(monkeypatch):
-    """Fresh virtual hardware modules (machine, utime, usys, uselect) importable by name.
-
-    Returns an import function: virtual("hw") imports firmware/hw.py against them.
+    """Fresh virtual hardware, installed as the firmware sees it (utime, usys, uselect,
+    machine). Returns an import function: virtual("hw") imports firmware/hw.py on it.
     """
     import importlib
     from host_tools import sim
@@ -34,6 +33,7 @@ def virtual(monkeypatch):
     for name in sim.MODULES:
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.syspath_prepend(sim.VIRTUAL)
+    importlib.import_module("boot")
     yield importlib.import_module
     for name in sim.MODULES:
         sys.modules.pop(name, None)

@@ -1,13 +1,24 @@
 # Powers on the virtual board: builds the world, then runs the unchanged
 # firmware/main.py until the scenario ends or the watchdog resets the board.
+# Importing this module installs the virtual hardware.
 # The caller has put this folder and firmware/ on sys.path, and made the
 # current directory the board's filesystem (with its glide.json, if any).
 import sys
 
-import config
-import machine
-import utime
-import world
+import vselect
+import vsys
+import vtime
+
+# What the firmware imports, served by the virtual hardware. Put straight into
+# sys.modules: MicroPython would otherwise resolve usys and uselect to its own
+# built-in sys and select before looking at any file.
+sys.modules["utime"] = vtime
+sys.modules["usys"] = vsys
+sys.modules["uselect"] = vselect
+
+import config  # noqa: E402
+import machine  # noqa: E402
+import world  # noqa: E402
 
 # Firmware modules a reboot must load afresh (the virtual hardware stays).
 FIRMWARE = ("main", "loop", "console", "hw", "board_pico", "board_esp32",
@@ -30,6 +41,6 @@ def run(steps, end_ms, emit):
                 "power cycled" if isinstance(e, world.Reboot) else "watchdog reset"))
         for name in FIRMWARE:
             sys.modules.pop(name, None)
-        del utime.hooks[1:]  # the world's hook stays, the old WDT's goes
+        del vtime.hooks[1:]  # the world's hook stays, the old WDT's goes
         machine.pins.clear()
     w.flush()

@@ -1,7 +1,7 @@
 # Virtual machine module: the parts of MicroPython's machine API that glide's
 # boards use (Pin, PWM, ADC, WDT), with their state kept where the virtual
 # world (world.py) can read the outputs and set the inputs.
-import utime
+import vtime
 
 pins = {}  # pin id -> Pin, so the world can find any pin the firmware made
 
@@ -65,11 +65,11 @@ class WDT:
     # Resets the virtual board if not fed within timeout ms of virtual time.
     def __init__(self, id=0, timeout=5000):
         self.timeout = timeout * 1000
-        self.fed = utime.now
-        utime.hooks.append(self._check)
+        self.fed = vtime.now
+        vtime.hooks.append(self._check)
 
     def feed(self):
-        self.fed = utime.now
+        self.fed = vtime.now
 
     def _check(self, now):
         if now - self.fed > self.timeout:
@@ -81,4 +81,4 @@ class WatchdogReset(Exception):
 
 
 def reset():
-    raise WatchdogReset(utime.now)
+    raise WatchdogReset(vtime.now)

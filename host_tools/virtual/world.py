@@ -3,8 +3,8 @@
 # prints, and ends the run. MicroPython-compatible, so the same world runs the
 # firmware on CPython and inside the MicroPython VM.
 import machine
-import usys
-import utime
+import vsys
+import vtime
 
 import board_pico
 import hw
@@ -84,7 +84,7 @@ class World:
         self.steps = steps
         self.i = 0
         self.emit = emit
-        self.t0 = utime.now
+        self.t0 = vtime.now
         self.end_us = self.t0 + end_ms * 1000
         self.skin = Skin(cfg["pot_max_ohm"])
         self.table = hw.pot_table(cfg["pot_min_ohm"], cfg["pot_max_ohm"])
@@ -94,8 +94,8 @@ class World:
         self.stall_us = 0  # the next sensor read takes this long
         self.mute_until = -1  # t_ms until which the host does not read the console
         self.partial = b""
-        usys.stdout.buffer.sink = self._out
-        utime.hooks.append(self._at)
+        vsys.stdout.buffer.sink = self._out
+        vtime.hooks.append(self._at)
 
     def _out(self, data):
         lines = (self.partial + data).split(b"\n")
@@ -112,8 +112,8 @@ class World:
         if self.stall_us:
             # A tick that hangs (a blocking call, a long GC): time runs on.
             us, self.stall_us = self.stall_us, 0
-            utime.advance(us)
-        t_ms = (utime.now - self.t0) // 1000
+            vtime.advance(us)
+        t_ms = (vtime.now - self.t0) // 1000
         return pot_counts(self.table, self.skin.read(t_ms))
 
     def _at(self, now):
@@ -137,12 +137,12 @@ class World:
                 machine.pins[pid].level = 0
                 self.release.append((t + value[1], pid))
             else:
-                usys.stdin.buffer.feed((value + "\n").encode())
+                vsys.stdin.buffer.feed((value + "\n").encode())
         for r in self.release[:]:
             if r[0] <= t_ms:
                 machine.pins[r[1]].level = 1
                 self.release.remove(r)
-        usys.stdout.buffer.room = t_ms >= self.mute_until
+        vsys.stdout.buffer.room = t_ms >= self.mute_until
         adc = getattr(machine.pins.get(self.pins["pot"]), "adc", None)
         if adc is not None:
             adc.source = self._pot

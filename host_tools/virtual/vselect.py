@@ -1,4 +1,4 @@
-# Virtual select.poll over the virtual console streams (usys.py). Objects say
+# Virtual select.poll over the virtual console streams (vsys.py). Objects say
 # their own readiness with ready(flags), as MicroPython streams do via ioctl.
 POLLIN = 1
 POLLOUT = 4
