@@ -3,16 +3,17 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STUBS := .stubs/.installed
+MPVM := host_tools/wasm/node_modules/.installed
 
 .PHONY: run test setup clean
 
 run: $(STAMP)
 	$(VENV)/bin/glide sim
 
-test: $(STAMP) $(STUBS)
+test: $(STAMP) $(STUBS) $(MPVM)
 	$(PY) -m pytest
 
-setup: $(STAMP) $(STUBS)
+setup: $(STAMP) $(STUBS) $(MPVM)
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -26,5 +27,10 @@ $(STUBS): $(STAMP)
 	$(PY) -m pip install --quiet --target .stubs/esp32 'micropython-esp32-stubs~=1.29.0'
 	touch $@
 
+# The official MicroPython VM (WebAssembly port) for --runtime micropython.
+$(MPVM): host_tools/wasm/package-lock.json
+	npm ci --prefix host_tools/wasm --no-audit --no-fund --silent
+	touch $@
+
 clean:
-	rm -rf $(VENV) .stubs *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .stubs host_tools/wasm/node_modules *.egg-info .pytest_cache .hypothesis

@@ -3,7 +3,8 @@
 The virtual board gives firmware/main.py a virtual `machine` (Pin, PWM, ADC, WDT), a
 virtual clock and a virtual console (host_tools/virtual/); a scenario drives its
 potentiometer, buttons and serial input. Virtual time is deterministic: the same
-scenario prints the same log, byte for byte, every time.
+scenario prints the same log, byte for byte, every time and on either runtime:
+CPython, or the official MicroPython VM (--runtime micropython).
 """
 import json
 import os
@@ -11,45 +12,42 @@ import sys
 import tempfile
 import time
 
-from . import FIRMWARE
+from . import FIRMWARE, vm
 from .scenario import ScenarioError, library, load
 
 VIRTUAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "virtual")
 DEFAULT = "normal"
+RUNTIMES = ("cpython", "micropython")
 # The virtual board's glide.json: no boot window (nobody needs its REPL).
 BOARD_CONFIG = {"boot_ms": 0}
 # Everything a run imports, so the next run starts from a fresh board: the
 # firmware, the virtual hardware, and the names boot.py installs it under.
 MODULES = [f[:-3] for d in (FIRMWARE, VIRTUAL) for f in os.listdir(d) if f.endswith(".py")]
 MODULES += ["utime", "usys", "uselect"]
+FRAME_MS = 50  # LED frames for the terminal bars and pacing: 20 a second
 
 
-def run_scenario(scn, emit, config=None, pace=0.0):
-    """Run scenario scn on a fresh virtual board in this process; emit(line) gets each line.
+def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0):
+    """Run scenario scn on a fresh virtual board; emit(line) gets each line.
 
     config: the board's glide.json as a dict (default BOARD_CONFIG).
-    pace: wall seconds per virtual second (0: as fast as possible).
+    runtime: "cpython" (in this process) or "micropython" (the MicroPython VM, vm.py).
+    frame_ms: also emit an "@ t=..." LED line every frame_ms of virtual time (0: none).
     """
+    config = BOARD_CONFIG if config is None else config
+    if runtime == "micropython":
+        return vm.run_scenario(scn, emit, config, frame_ms)
     saved_path, saved_cwd = sys.path[:], os.getcwd()
     for name in MODULES:  # a fresh board: no module state from an earlier run
         sys.modules.pop(name, None)
     sys.path[:0] = [VIRTUAL, FIRMWARE]
     with tempfile.TemporaryDirectory(prefix="glide-board-") as fs:
         with open(os.path.join(fs, "glide.json"), "w") as f:
-            json.dump(BOARD_CONFIG if config is None else config, f)
+            json.dump(config, f)
         os.chdir(fs)
         try:
             import boot
-            import utime
-            if pace:
-                start, wall = utime.now, time.monotonic()
-
-                def keep_pace(now):
-                    lag = wall + (now - start) * pace / 1e6 - time.monotonic()
-                    if lag > 0:
-                        time.sleep(lag)
-                utime.hooks.append(keep_pace)
-            boot.run(scn.steps, scn.end_ms, emit)
+            boot.run(scn.steps, scn.end_ms, emit, frame_ms)
         finally:
             os.chdir(saved_cwd)
             sys.path[:] = saved_path
@@ -57,9 +55,63 @@ def run_scenario(scn, emit, config=None, pace=0.0):
                 sys.modules.pop(name, None)
 
 
+def bar(value, full, width=20):
+    n = value * width // full if full else 0
+    return "#" * n + "." * (width - n)
+
+
+class Display:
+    """Prints the console; on a terminal, keeps a line of LED bars under it, and paces
+    the run to `pace` wall seconds per virtual second (0: as fast as it goes)."""
+
+    def __init__(self, out, pace=0.0, record=None):
+        self.out, self.pace, self.record = out, pace, record
+        self.tty = out.isatty()
+        self.bars = ""
+        self.wall0 = None
+
+    def line(self, text):
+        if text.startswith("@ "):
+            self._frame(dict(kv.split("=") for kv in text[2:].split()))
+            return
+        if self.record:
+            self.record.write(text + "\n")
+        if self.tty and self.bars:
+            self.out.write("\r\033[K")
+        self.out.write(text + "\n")
+        if self.tty and self.bars:
+            self.out.write(self.bars)
+        if self.pace or self.tty:
+            self.out.flush()
+
+    def _frame(self, f):
+        t = int(f["t"])
+        if self.pace:
+            if self.wall0 is None:
+                self.wall0 = time.monotonic() - t * self.pace / 1000
+            lag = self.wall0 + t * self.pace / 1000 - time.monotonic()
+            if lag > 0:
+                time.sleep(lag)
+        if self.tty:
+            duty = int(f["out"])
+            self.bars = "\r\033[K[output %s %3d%%] [+%s -%s] [status %s] t=%.1fs" % (
+                bar(duty, 65535), duty * 100 // 65535, "*" if f["pos"] == "1" else " ",
+                "*" if f["neg"] == "1" else " ", "*" if f["status"] == "1" else " ", t / 1000)
+            self.out.write(self.bars)
+            self.out.flush()
+
+    def close(self):
+        if self.tty and self.bars:
+            self.out.write("\n")
+
+
 def add_arguments(p):
     p.add_argument("--scenario", default=DEFAULT,
                    help="a scenario name (%s) or file; default %s" % (", ".join(library()), DEFAULT))
+    p.add_argument("--runtime", choices=RUNTIMES, default="cpython",
+                   help="run the firmware on CPython (default) or in the MicroPython VM")
+    p.add_argument("--mode", help="start in this mode (ADV, LIFT, TAP, SCULPT)")
+    p.add_argument("--level", type=int, help="start at this level (1..5)")
     p.add_argument("--config", metavar="JSON", help="the board's glide.json (default: %s)"
                    % json.dumps(BOARD_CONFIG))
     pace = p.add_mutually_exclusive_group()
@@ -72,24 +124,31 @@ def add_arguments(p):
 def run(args):
     try:
         scn = load(args.scenario)
-        config = None
+        config = dict(BOARD_CONFIG)
         if args.config:
             with open(args.config, encoding="utf-8") as f:
                 config = json.load(f)
-    except (ScenarioError, OSError, ValueError) as e:
+        # --mode/--level are the board's boot settings; the firmware validates them.
+        if args.mode:
+            config["mode"] = args.mode.upper()
+        if args.level is not None:
+            config["level"] = args.level
+        if args.runtime == "micropython":
+            vm.check()
+    except (ScenarioError, OSError, ValueError, vm.VMError) as e:
         print("glide sim: %s" % e, file=sys.stderr)
         return 2
     pace = 1.0 if args.realtime else (1.0 / args.speed if args.speed > 0 else 0.0)
     rec = open(args.record, "w", encoding="utf-8") if args.record else None
-
-    def emit(line):
-        print(line, flush=bool(pace))
-        if rec:
-            rec.write(line + "\n")
-
+    show = Display(sys.stdout, pace, rec)
     try:
-        run_scenario(scn, emit, config, pace)
+        run_scenario(scn, show.line, config, args.runtime,
+                     FRAME_MS if (pace or show.tty) else 0)
+    except vm.VMError as e:
+        print("glide sim: %s" % e, file=sys.stderr)
+        return 1
     finally:
+        show.close()
         if rec:
             rec.close()
     return 0

@@ -26,9 +26,9 @@ FIRMWARE = ("main", "loop", "console", "hw", "board_pico", "board_esp32",
             "limits", "config")
 
 
-def run(steps, end_ms, emit):
+def run(steps, end_ms, emit, frame_ms=0):
     cfg, _ = config.load()  # the firmware reports the errors itself
-    w = world.World(steps, end_ms, emit, cfg)
+    w = world.World(steps, end_ms, emit, cfg, frame_ms)
     while True:
         try:
             import main  # noqa: F401  (runs the firmware)

@@ -78,9 +78,11 @@ def pot_counts(table, ohm):
 
 
 class World:
-    def __init__(self, steps, end_ms, emit, cfg):
+    def __init__(self, steps, end_ms, emit, cfg, frame_ms=0):
         # steps: [(t_ms, kind, value)] sorted, as host_tools/scenario.py
-        # makes them. emit(line) gets each line the board prints.
+        # makes them. emit(line) gets each line the board prints, and every
+        # frame_ms (0: never) a line "@ t=MS out=DUTY pos= neg= status=" with
+        # the LEDs, which the host shows as bars and paces itself by.
         self.steps = steps
         self.i = 0
         self.emit = emit
@@ -94,6 +96,8 @@ class World:
         self.stall_us = 0  # the next sensor read takes this long
         self.mute_until = -1  # t_ms until which the host does not read the console
         self.partial = b""
+        self.frame_ms = frame_ms
+        self.next_frame = 0
         vsys.stdout.buffer.sink = self._out
         vtime.hooks.append(self._at)
 
@@ -146,5 +150,17 @@ class World:
         adc = getattr(machine.pins.get(self.pins["pot"]), "adc", None)
         if adc is not None:
             adc.source = self._pot
+        if self.frame_ms and t_ms >= self.next_frame:
+            self.next_frame = t_ms + self.frame_ms
+            self._frame(t_ms)
         if now >= self.end_us:
             raise End()
+
+    def _frame(self, t_ms):
+        pins = machine.pins
+        out = pins.get(self.pins["out"])
+        if out is None:  # the board has not made its pins yet
+            return
+        self.emit("@ t=%d out=%d pos=%d neg=%d status=%d" % (
+            t_ms, out.pwm.duty, pins[self.pins["pos"]].level,
+            pins[self.pins["neg"]].level, pins[self.pins["status"]].level))
