@@ -1,34 +1,26 @@
 # The serial console, without ever stalling the loop.
 # Out: log lines go into a preallocated ring buffer and are written at most
-# `chunk` bytes per tick, and only while the port reports room (POLLOUT): on
-# rp2 a print to a USB host that is attached but not reading blocks for
-# hundreds of ms. A line that finds the buffer full is dropped whole and
-# counted; the count rides on the next status line as drop=N.
+# `chunk` bytes per tick, and only while the port reports room: on rp2 a
+# print to a USB host that is attached but not reading blocks for hundreds of
+# ms. A line that finds the buffer full is dropped whole and counted; the
+# count rides on the next status line as drop=N.
 # In: command lines are read a byte at a time while input is pending.
-try:
-    import uselect as select
-except ImportError:
-    import select
+# The port is the board's (hw.StdioPort, board_microbit.UartPort): readable(),
+# writable(), readinto(buf) and write(buf), none of which may block.
 
 MAX_IN = 64  # longest command line (commands.MAX_LINE)
 _IN_PER_TICK = 16  # bytes read per tick at most: a flood cannot stall the loop
 
 
 class Console:
-    def __init__(self, rd, wr, size=2048, chunk=64):
-        # rd, wr: byte streams (readinto / write), e.g. sys.stdin.buffer.
-        self.rd = rd
-        self.wr = wr
+    def __init__(self, port, size=2048, chunk=64):
+        self.port = port
         self.buf = bytearray(size)
         self.mv = memoryview(self.buf)
         self.head = 0  # next byte to fill
         self.used = 0
         self.chunk = chunk
         self.dropped = 0
-        self.pin = select.poll()
-        self.pin.register(rd, select.POLLIN)
-        self.pout = select.poll()
-        self.pout.register(wr, select.POLLOUT)
         self.one = bytearray(1)
         self.line = bytearray(MAX_IN + 1)
         self.n = 0
@@ -57,24 +49,21 @@ class Console:
 
     def flush(self):
         # Write what the port takes now, at most one chunk. Returns bytes left.
-        if self.used:
-            for _ in self.pout.ipoll(0):
-                size = len(self.buf)
-                tail = (self.head - self.used) % size
-                n = min(self.used, self.chunk, size - tail)
-                w = self.wr.write(self.mv[tail:tail + n])
-                if w is None:  # some ports' write returns None when all went
-                    w = n
-                self.used -= w
+        if self.used and self.port.writable():
+            size = len(self.buf)
+            tail = (self.head - self.used) % size
+            n = min(self.used, self.chunk, size - tail)
+            w = self.port.write(self.mv[tail:tail + n])
+            if w is None:  # some ports' write returns None when all went
+                w = n
+            self.used -= w
         return self.used
 
     def read_line(self):
         # A complete command line, or None. Never blocks.
+        port = self.port
         for _ in range(_IN_PER_TICK):
-            ready = False
-            for _ in self.pin.ipoll(0):
-                ready = True
-            if not ready or not self.rd.readinto(self.one):
+            if not port.readable() or not port.readinto(self.one):
                 return None
             c = self.one[0]
             if c == 10 or c == 13:

@@ -1,6 +1,14 @@
 # Board I/O shared by the boards with PWM and an ADC (board_pico, board_esp32):
 # LEDs that show the controller, the potentiometer and buttons that feed it.
 # Everything per tick is integer and preallocated; tables are built at boot.
+try:
+    import usys as sys
+except ImportError:
+    import sys
+try:
+    import uselect as select
+except ImportError:
+    import select
 from machine import Pin, PWM, ADC
 from limits import DEVICE_MAX_UA
 
@@ -59,6 +67,7 @@ class Board:
         self.long_ticks = cfg["hz"]  # a press of 1 s or more is "long"
         self.debounce = 4
         self.live = True  # the last reading came from the potentiometer
+        self.port = StdioPort()
 
     def off(self):
         self.out.duty_u16(0)
@@ -99,3 +108,32 @@ class Board:
         mode = c.wave.mode
         for i in range(len(self.mode_leds)):
             self.mode_leds[i].value(1 if i == mode else 0)
+
+
+class StdioPort:
+    # The REPL's console (USB CDC on a Pico, UART0 on an ESP32) for
+    # console.Console, polled so that neither direction ever blocks.
+    def __init__(self):
+        self.rd = sys.stdin.buffer
+        self.wr = sys.stdout.buffer
+        self.pin = select.poll()
+        self.pin.register(self.rd, select.POLLIN)
+        self.pout = select.poll()
+        self.pout.register(self.wr, select.POLLOUT)
+
+    def readable(self):
+        for _ in self.pin.ipoll(0):
+            return True
+        return False
+
+    def writable(self):
+        for _ in self.pout.ipoll(0):
+            return True
+        return False
+
+    def readinto(self, buf):
+        return self.rd.readinto(buf)
+
+    def write(self, buf):
+        return self.wr.write(buf)
+

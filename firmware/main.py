@@ -35,8 +35,7 @@ def main():
     cfg, errors = config.load()
     board = __import__(BOARDS.get(sys.platform, "board_pico")).make(cfg)
     board.off()
-    con = Console(sys.stdin.buffer, sys.stdout.buffer, cfg["log_buf"],
-                  cfg["log_bytes"])
+    con = Console(board.port, cfg["log_buf"], cfg["log_bytes"])
     log = con.write
     log("# glide %s on %s: LEDs and a log, never connect to a person"
         % (VERSION, sys.platform))

@@ -36,18 +36,24 @@ def command(code, board_dir):
             "--cwd", "/board", code]
 
 
+def run_code(code, emit, board_dir):
+    """Run MicroPython code in the VM with firmware/ and the virtual board on sys.path and
+    board_dir as its filesystem; emit(line) gets each line it prints."""
+    check()
+    code = "import sys\nsys.path[:0] = ['/virtual', '/fw']\n" + code
+    proc = subprocess.Popen(command(code, board_dir), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    for line in proc.stdout:
+        emit(line.rstrip("\n"))
+    err = proc.stderr.read()
+    if proc.wait():
+        raise VMError("the MicroPython VM stopped with status %d:\n%s" % (proc.returncode, err))
+
+
 def run_scenario(scn, emit, config, frame_ms=0):
     """Run scenario scn on the virtual board inside the MicroPython VM; emit(line) each line."""
-    check()
-    code = ("import sys\nsys.path[:0] = ['/virtual', '/fw']\nimport boot\n"
-            "boot.run(%r, %d, print, %d)\n" % (scn.steps, scn.end_ms, frame_ms))
     with tempfile.TemporaryDirectory(prefix="glide-board-") as board:
         with open(os.path.join(board, "glide.json"), "w") as f:
             json.dump(config, f)
-        proc = subprocess.Popen(command(code, board), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        for line in proc.stdout:
-            emit(line.rstrip("\n"))
-        err = proc.stderr.read()
-        if proc.wait():
-            raise VMError("the MicroPython VM stopped with status %d:\n%s" % (proc.returncode, err))
+        run_code("import boot\nboot.run(%r, %d, print, %d)\n" % (scn.steps, scn.end_ms, frame_ms),
+                 emit, board)

@@ -5,11 +5,12 @@ import pytest
 def con(virtual):
     usys = virtual("usys")
     console = virtual("console")
+    hw = virtual("hw")
     out = []
     usys.stdout.buffer.sink = out.append
 
     def make(size=256, chunk=32):
-        c = console.Console(usys.stdin.buffer, usys.stdout.buffer, size, chunk)
+        c = console.Console(hw.StdioPort(), size, chunk)
         return c, usys, out
     return make
 

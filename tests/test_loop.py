@@ -27,11 +27,12 @@ class FakeBoard:
 def rig(virtual):
     utime, usys = virtual("utime"), virtual("usys")
     loop, console, controller = virtual("loop"), virtual("console"), virtual("controller")
+    hw = virtual("hw")
     out = []
     usys.stdout.buffer.sink = out.append
 
     def make(hz=200, **kw):
-        con = console.Console(usys.stdin.buffer, usys.stdout.buffer)
+        con = console.Console(hw.StdioPort())
         ctl = controller.Controller(con.write, hz=hz, status_ms=0)
         board = FakeBoard(utime, **kw)
         return loop.Loop(ctl, board, con, hz), ctl, out

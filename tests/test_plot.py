@@ -41,4 +41,6 @@ def test_bench_prints_a_row_per_runtime_and_scenario(capsys):
     from host_tools.cli import main
     assert main(["bench", "--runtime", "cpython", "--scenario", "normal", "--repeat", "1"]) == 0
     rows = capsys.readouterr().out.splitlines()
-    assert rows[0].split()[:2] == ["runtime", "scenario"] and rows[1].split()[:3] == ["cpython", "normal", "14.0"]
+    assert rows[1].split() == ["runtime", "ADV", "LIFT", "TAP", "SCULPT"]
+    assert rows[2].split()[0] == "cpython" and all(float(x) > 0 for x in rows[2].split()[1:])
+    assert rows[4].split()[:2] == ["runtime", "scenario"] and rows[5].split()[:3] == ["cpython", "normal", "14.0"]
