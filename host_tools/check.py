@@ -126,9 +126,7 @@ def add_arguments(p):
 def run(args):
     bad = 0
     for path in args.trace:
-        lines = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")
-        with lines:
-            c = check_records(tr.parse(lines))
+        c = check_records(tr.parse(tr.read_lines(path)))
         if c.header is None:
             print("%s: no header line (G ...): cannot tell the limits to check against" % path,
                   file=sys.stderr)

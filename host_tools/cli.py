@@ -2,12 +2,14 @@
 import argparse
 import sys
 
-from . import check, sim, size
+from . import check, monitor, send, sim, size
 
 COMMANDS = {
     "sim": sim,
     "check": check,
     "size": size,
+    "monitor": monitor,
+    "send": send,
 }
 
 

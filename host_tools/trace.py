@@ -1,8 +1,12 @@
 """Parse glide's serial log (line format version 1, see docs/protocol.md)."""
+import csv
+import json
+import sys
 
 KINDS = ("G", "S", "E", "T")
 INT_KEYS = {"t", "lv", "r", "tg", "env", "out", "ph", "code", "val", "glide", "hz", "max",
-            "abs", "vmax", "slew", "adapt", "stop", "make", "brk", "session", "overrun", "status"}
+            "abs", "vmax", "slew", "adapt", "stop", "make", "brk", "session", "overrun", "status",
+            "drop"}
 
 
 class Record(dict):
@@ -49,7 +53,38 @@ def parse(lines):
             yield rec
 
 
+def file_format(path):
+    """'jsonl', 'csv' or 'text': how glide monitor records to path, by its extension."""
+    for ext in ("jsonl", "csv"):
+        if path.lower().endswith("." + ext):
+            return ext
+    return "text"
+
+
+def read_lines(path):
+    """Yield the log lines of a trace file ('-' for stdin): a plain serial log, or a
+    glide monitor recording in .jsonl or .csv, whose "line" field is the log line."""
+    if path == "-":
+        yield from sys.stdin
+        return
+    fmt = file_format(path)
+    with open(path, encoding="utf-8", errors="replace", newline="" if fmt == "csv" else None) as f:
+        if fmt == "text":
+            yield from f
+        elif fmt == "csv":
+            for row in csv.DictReader(f):
+                yield row["line"]
+        else:
+            for row in f:
+                try:
+                    line = json.loads(row)["line"]
+                except (ValueError, KeyError, TypeError):
+                    # A row cut short by a crash mid-write: like a torn line in a
+                    # plain log, it is not glide output.
+                    continue
+                yield line
+
+
 def read(path):
-    """Records of a plain-text trace file."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return list(parse(f))
+    """Records of a trace file in any of the formats of read_lines()."""
+    return list(parse(read_lines(path)))

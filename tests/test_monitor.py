@@ -1,0 +1,434 @@
+"""glide monitor against a fake board on a pty: display, recording, reconnect, typing.
+
+The fake board is the master end of a pty; the monitor opens the slave path like a
+board's /dev/ttyACM0. Tests wait on queues with generous timeouts, never on sleeps.
+"""
+import argparse
+import io
+import json
+import os
+import queue
+import select
+import sys
+import threading
+import tty
+from types import SimpleNamespace
+
+import pytest
+
+from host_tools import check, cli, monitor, serialport, trace
+
+WAIT = 5  # seconds; only reached when a test is failing
+
+HEADER = ("G glide=1 hz=200 caps=136,272,408,544,680 max=680 abs=1000 vmax=10000 slew=340"
+          " adapt=2000 stop=680 make=100000 brk=150000 session=1200 overrun=4 status=100")
+STATUS = "S t=1800 st=TREAT md=ADV lv=3 r=20026 tg=408 env=408 out=408 ph=0"
+TIMING = "T t=12000 hz=200 late=312 exec=410/980 over=0 load=8 free=151232 drop=0"
+EVENT = "E t=520 ev=CONTACT st=RAMP out=0"
+
+
+class FakeBoard:
+    """The board end of a pty: writes glide lines and answers each command line with
+    answer(line) (None: no answer). Commands received collect in .commands."""
+
+    def __init__(self, answer=None):
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)  # like a board's port: no echo, no line editing
+        self.path = os.ttyname(self.slave)
+        self.answer = answer or self.firmware_like
+        self.commands = queue.Queue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def firmware_like(line):
+        word = line.split()[0].lower()
+        if word == "status":
+            return STATUS
+        if word == "info":
+            return HEADER
+        if word == "help":
+            return "# start [MODE] [LEVEL] | stop | ..."
+        if word in ("start", "stop", "mode", "level", "bi", "reset", "r", "contact"):
+            return "OK " + word
+        return "ERR unknown command or wrong arguments: %s (try help)" % word
+
+    def write(self, *lines, end="\r\n"):
+        os.write(self.master, "".join(line + end for line in lines).encode())
+
+    def _serve(self):
+        buf = b""
+        while not self._stop.is_set():
+            if not select.select([self.master], [], [], 0.02)[0]:
+                continue
+            try:
+                buf += os.read(self.master, 1024)
+            except OSError:
+                return
+            *done, buf = buf.split(b"\n")
+            for raw in done:
+                line = raw.decode().rstrip("\r")
+                self.commands.put(line)
+                reply = self.answer(line)
+                if reply:
+                    self.write(reply)
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
+        os.close(self.master)
+        os.close(self.slave)
+
+
+@pytest.fixture
+def board():
+    b = FakeBoard()
+    yield b
+    b.close()
+
+
+def take(q, n=1):
+    """The next n items of queue q (str notes and None wake-ups skipped for Lines)."""
+    got = []
+    while len(got) < n:
+        item = q.get(timeout=WAIT)
+        if isinstance(item, monitor.Line):
+            got.append(item)
+    return got
+
+
+class Session:
+    """A Monitor reading a port on a thread, as glide monitor runs it."""
+
+    def __init__(self, path, recorder=None, retry=monitor.RETRY_S):
+        self.notes = queue.Queue()
+        self.monitor = monitor.Monitor(recorder)
+        self.link = monitor.Link(path, serialport.open_port(path), retry=retry, log=self.notes.put)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.link.run, args=(self.monitor, self.stop))
+        self.thread.start()
+
+    def close(self):
+        self.stop.set()
+        self.thread.join(WAIT)
+        assert not self.thread.is_alive()
+
+
+# -- parsing and display
+
+def test_timing_and_drop_fields_parse():
+    t = trace.parse_line(TIMING)
+    assert t.kind == "T" and t["hz"] == 200 and t["drop"] == 0
+    assert t["exec"] == "410/980"  # mean/max, kept as text
+    s = trace.parse_line(STATUS + " drop=3")
+    assert s["drop"] == 3 and s["out"] == 408
+
+
+def test_status_text_shows_state_output_bar_and_timing():
+    text = monitor.status_text(trace.parse_line(STATUS + " drop=2"), trace.parse_line(TIMING),
+                               trace.parse_line(HEADER))
+    assert "t=1.8s TREAT ADV lv3 r=20.0k [######....] 408/680 uA drop=2" in text
+    assert "hz=200 late=312 exec=410/980 over=0 load=8 free=151232 drop=0" in text
+    assert monitor.bar(0, 680) == "[..........]" and monitor.bar(680, 680) == "[##########]"
+
+
+def test_not_live_prints_every_line_as_it_is(board):
+    out = io.StringIO()
+    display = monitor.Display(out)
+    assert not display.live  # not a terminal
+    s = Session(board.path)
+    lines = [HEADER, "MicroPython v1.24 boot noise", STATUS, TIMING, EVENT, STATUS + " drop=1"]
+    board.write(*lines)
+    for line in take(s.monitor.lines, len(lines)):
+        display.show(line)
+    s.close()
+    assert out.getvalue() == "".join(line + "\n" for line in lines)
+
+
+def test_live_display_folds_status_and_timing_into_one_line(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    out = io.StringIO()
+    typed = ["lev"]
+    display = monitor.Display(out, live=True, typed=lambda: typed[0])
+    m = monitor.Monitor()
+    m.feed(("\r\n".join([HEADER, STATUS, TIMING, EVENT, STATUS]) + "\r\n").encode())
+    monitor.show_lines(m, display, timeout=0)
+    text = out.getvalue()
+    assert HEADER + "\n" in text and EVENT + "\n" in text
+    assert STATUS not in text and TIMING not in text
+    assert text.startswith(HEADER + "\n")
+    last = text.rsplit("\r", 1)[1]
+    assert "408/680 uA" in last and "exec=410/980" in last and last.endswith("> lev\x1b[K")
+    display.close()
+    assert out.getvalue().endswith("\n")
+
+
+def test_live_status_line_fits_the_terminal(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    out = io.StringIO()
+    display = monitor.Display(out, live=True, typed=lambda: "level 4")
+    display.show(monitor.Line(None, STATUS, trace.parse_line(STATUS)))
+    display.draw()
+    assert out.getvalue() == "\rt=1.8s TREAT ADV lv3 r=20.0k  > level 4\x1b[K"
+
+
+def test_split_and_partial_lines_are_joined():
+    m = monitor.Monitor()
+    for chunk in (b"S t=1 st=OFF md=ADV lv=3 r=2000000 tg=0 env=0 ", b"out=0 ph=0\r", b"\nE t=2",
+                  b" ev=START st=SEEK out=0\r\n\xff\r\nhalf"):
+        m.feed(chunk)
+    m.flush()
+    got = take(m.lines, 4)
+    assert got[0].rec["out"] == 0 and got[1].rec["ev"] == "START"
+    assert got[2].text == "\ufffd" and got[2].rec is None
+    assert got[3].text == "half"
+
+
+# -- recording
+
+def small_trace(out):
+    """A short trace; out= the output of its one TREAT status line."""
+    return ["boot noise", HEADER, "E t=0 ev=START st=SEEK out=0", EVENT,
+            "S t=3000 st=TREAT md=ADV lv=3 r=20000 tg=408 env=408 out=%d ph=0" % out, TIMING]
+
+
+@pytest.mark.parametrize("name", ["rec.jsonl", "rec.csv", "rec.log"])
+def test_recording_in_each_format_is_read_by_check(tmp_path, board, name, capsys):
+    path = str(tmp_path / name)
+    rec = monitor.Recorder(path)
+    s = Session(board.path, rec)
+    board.write(*small_trace(408))
+    take(s.monitor.lines, 6)
+    s.close()
+    rec.close()
+    assert [r.text for r in trace.read(path)] == small_trace(408)[1:]
+    assert check.run(argparse.Namespace(trace=[path], quiet=False)) == 0
+    assert "1 status lines, 2 events, 0 violations" in capsys.readouterr().out
+    assert cli.main(["check", "-q", path]) == 0
+    if name.endswith(".jsonl"):
+        rows = [json.loads(line) for line in open(path)]
+        assert rows[0] == {"host_time": rows[0]["host_time"], "line": "boot noise"}
+        assert rows[4]["kind"] == "S" and rows[4]["out"] == 408 and rows[4]["st"] == "TREAT"
+        assert rows[5]["exec"] == "410/980"
+        assert rows[0]["host_time"][19] == "." and len(rows[0]["host_time"]) >= 26  # ms, zone
+    elif name.endswith(".csv"):
+        head, first = open(path).read().splitlines()[:2]
+        assert head == "host_time,kind,line" and first.endswith(",,boot noise")
+
+
+@pytest.mark.parametrize("name", ["bad.jsonl", "bad.csv", "bad.log"])
+def test_check_finds_violations_in_recordings(tmp_path, name):
+    path = str(tmp_path / name)
+    rec = monitor.Recorder(path)
+    m = monitor.Monitor(rec)
+    m.feed(("\r\n".join(small_trace(600)) + "\r\n").encode())
+    rec.close()
+    assert cli.main(["check", "-q", path]) == 1
+
+
+def test_torn_jsonl_row_is_skipped(tmp_path):
+    path = tmp_path / "torn.jsonl"
+    rec = monitor.Recorder(str(path))
+    monitor.Monitor(rec).feed((HEADER + "\n" + STATUS + "\n").encode())
+    rec.close()
+    with open(path, "a") as f:
+        f.write('{"host_time": "2024-01-01T00:00:00.000+00:00", "line": "S t=19')
+    assert [r.kind for r in trace.read(str(path))] == ["G", "S"]
+
+
+def test_recording_appends(tmp_path):
+    path = str(tmp_path / "rec.csv")
+    for text in ("one", "two"):
+        rec = monitor.Recorder(path)
+        monitor.Monitor(rec).feed(text.encode() + b"\n")
+        rec.close()
+    assert [row.split(",", 1)[1] for row in open(path).read().splitlines()] == \
+        ["kind,line", ",one", ",two"]
+
+
+# -- reconnect
+
+def test_reconnects_to_a_new_board_at_the_same_path_losing_nothing(tmp_path):
+    path = str(tmp_path / "ttyACM0")
+    first = FakeBoard()
+    os.symlink(first.path, path)
+    rec = monitor.Recorder(str(tmp_path / "rec.log"))
+    s = Session(path, rec, retry=0.02)
+    before = [HEADER, STATUS, EVENT]
+    first.write(*before)
+    first.write("S t=1900 st=TRE", end="")  # the board resets mid-line
+    take(s.monitor.lines, 3)
+    # A reset board comes back as a new device at the same path.
+    second = FakeBoard()
+    os.symlink(second.path, path + ".new")
+    os.replace(path + ".new", path)
+    first.close()
+    assert s.notes.get(timeout=WAIT) == "board disconnected, waiting for %s ..." % path
+    assert s.notes.get(timeout=WAIT) == "reconnected"
+    after = ["MicroPython boot banner", HEADER, STATUS]
+    second.write(*after)
+    got = take(s.monitor.lines, 4)
+    assert s.link.send("status")
+    assert second.commands.get(timeout=WAIT) == "status"
+    assert take(s.monitor.lines)[0].text == STATUS
+    s.close()
+    rec.close()
+    second.close()
+    assert got[0].text == "S t=1900 st=TRE"
+    assert s.link.reconnects == 1
+    recorded = open(tmp_path / "rec.log").read().splitlines()
+    assert recorded == before + ["S t=1900 st=TRE"] + after + [STATUS]
+
+
+def test_send_while_disconnected_is_reported(board):
+    s = Session(board.path)
+    s.close()
+    assert not s.link.send("start")
+    assert "not sent: 'start'" in s.notes.get(timeout=WAIT)
+
+
+# -- typing commands
+
+def test_typed_lines_reach_the_board(board):
+    s = Session(board.path)
+    console = monitor.Console(s.link.send)
+    console.lines(io.StringIO("start adv 3\n\nlevel 4\r\n"))
+    assert board.commands.get(timeout=WAIT) == "start adv 3"
+    assert board.commands.get(timeout=WAIT) == "level 4"
+    assert [line.text for line in take(s.monitor.lines, 2)] == ["OK start", "OK level"]
+    s.close()
+
+
+def test_typed_keys_are_edited_shown_and_sent(board):
+    s = Session(board.path)
+    woken = queue.Queue()
+    console = monitor.Console(s.link.send, wake=lambda: woken.put(console.typed))
+    term, keyboard = os.openpty()  # a terminal for the console to read keys from
+    tty.setcbreak(keyboard)
+    thread = threading.Thread(target=console.keys, args=(keyboard,), daemon=True)
+    thread.start()
+    os.write(term, b"levx\x7f")
+    while woken.get(timeout=WAIT) != "lev":
+        pass
+    os.write(term, b"el 9\x15level 4\r")
+    assert board.commands.get(timeout=WAIT) == "level 4"
+    assert console.typed == ""
+    s.close()
+    os.close(term)
+    thread.join(WAIT)
+    os.close(keyboard)
+
+
+# -- finding the port
+
+def fake_port(device, vid, description):
+    return SimpleNamespace(device=device, vid=vid, description=description)
+
+
+@pytest.fixture
+def ports(monkeypatch):
+    seen = []
+    monkeypatch.setattr(serialport.serial.tools.list_ports, "comports", lambda: list(seen))
+    return seen
+
+
+def test_find_port_given_is_used_as_is(ports):
+    assert serialport.find_port("/dev/ttyUSB7") == "/dev/ttyUSB7"
+
+
+def test_find_port_none(ports):
+    ports.append(fake_port("/dev/ttyS0", None, "n/a"))
+    with pytest.raises(serialport.PortError, match="no board found: plug one in or give --port; "
+                       "ports seen: /dev/ttyS0$"):
+        serialport.find_port()
+
+
+def test_find_port_one(ports):
+    ports.extend([fake_port("/dev/ttyS0", None, "n/a"),
+                  fake_port("/dev/ttyACM0", 0x2E8A, "Board in FS mode")])
+    assert serialport.find_port() == "/dev/ttyACM0"
+
+
+def test_find_port_two(ports):
+    ports.extend([fake_port("/dev/ttyUSB0", 0x10C4, "CP2102 USB to UART Bridge Controller"),
+                  fake_port("/dev/ttyACM0", 0x2E8A, "Board in FS mode")])
+    with pytest.raises(serialport.PortError) as e:
+        serialport.find_port()
+    assert str(e.value) == ("2 boards found: /dev/ttyACM0 (Board in FS mode), /dev/ttyUSB0 "
+                            "(CP2102 USB to UART Bridge Controller): pick one with --port")
+
+
+def test_monitor_without_a_board_exits_2(ports, capsys):
+    assert cli.main(["monitor"]) == 2
+    assert capsys.readouterr().err.startswith("glide monitor: no board found")
+    assert cli.main(["monitor", "--port", "/nonexistent/tty"]) == 2
+    assert "glide monitor: cannot open /nonexistent/tty" in capsys.readouterr().err
+
+
+def test_open_port_takes_urls():
+    with serialport.open_port("loop://") as ser:
+        ser.write(b"OK stop\r\n")
+        assert ser.readline() == b"OK stop\r\n"
+
+
+# -- the whole command
+
+def test_monitor_command_prints_and_records_until_stopped(board, tmp_path, monkeypatch, capsys):
+    """glide monitor end to end; run_session's loop ends when the board has sent it all."""
+    path = str(tmp_path / "rec.jsonl")
+    real = monitor.run_session
+    last = "E t=9 ev=STOP st=STOP out=0"
+
+    def session(link, mon, display, stop, window=None):
+        show = display.show
+
+        def show_then_stop_after_last(line):
+            show(line)
+            if line.text == last:
+                stop.set()
+        display.show = show_then_stop_after_last
+        board.write(HEADER, STATUS, TIMING, last)
+        real(link, mon, display, stop, window)
+
+    monkeypatch.setattr(monitor, "run_session", session)
+    monkeypatch.setattr(sys, "stdin", io.StringIO())  # not a terminal: nothing typed
+    assert cli.main(["monitor", "--port", board.path, "--record", path]) == 0
+    out, err = capsys.readouterr()
+    assert out.splitlines() == [HEADER, STATUS, TIMING, last]
+    assert "4 lines received, 0 reconnects, recorded in %s" % path in err
+    assert cli.main(["check", path]) == 0
+
+
+# -- plotting
+
+def test_plot_keeps_a_decimated_window():
+    plot = monitor.Plot()
+    for t in range(0, 30000, 5):  # 30 s of 200 Hz status lines
+        plot.add(trace.parse_line("S t=%d st=TREAT md=ADV lv=3 r=20000 tg=408 env=408 out=%d ph=0"
+                                  % (t, t % 400)))
+    pts = plot.points()
+    assert len(pts) <= monitor.Plot.MAX_POINTS + 1
+    assert pts[-1][0] == 29990 and pts[0][0] >= 29990 - 20000
+    plot.add(trace.parse_line(STATUS))  # t went back: the board restarted
+    assert plot.points() == [(1800, 408, 408, 20026)]
+
+
+def test_plot_without_a_display_is_a_clear_error(board, monkeypatch, capsys):
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    assert cli.main(["monitor", "--plot", "--port", board.path]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("glide monitor: --plot needs a display") and "Traceback" not in err
+
+
+def test_plot_window_draws(monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "agg")
+    monkeypatch.setattr(monitor, "FILE_BACKENDS", ())  # draw off screen
+    plot = monitor.Plot()
+    plot.add(trace.parse_line(STATUS))
+    plot.add(trace.parse_line(STATUS.replace("t=1800", "t=1900").replace("out=408", "out=100")))
+    window = monitor.PlotWindow(plot)
+    window.redraw()
+    assert list(window.out.get_ydata()) == [408, 100]
+    assert window.ax.get_xlim() == (1.9 - 20, 1.9)
+    window.plt.close(window.fig)
