@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import check, monitor, send, sim, size
+from . import check, flash, monitor, send, sim, size
 
 COMMANDS = {
     "sim": sim,
@@ -10,6 +10,7 @@ COMMANDS = {
     "size": size,
     "monitor": monitor,
     "send": send,
+    "flash": flash,
 }
 
 
