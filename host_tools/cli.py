@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import check, flash, monitor, send, sim, size
+from . import bench, check, flash, monitor, plot, send, sim, size
 
 COMMANDS = {
     "sim": sim,
@@ -11,6 +11,8 @@ COMMANDS = {
     "monitor": monitor,
     "send": send,
     "flash": flash,
+    "plot": plot,
+    "bench": bench,
 }
 
 
