@@ -8,7 +8,6 @@ import io
 import json
 import os
 import queue
-import select
 import sys
 import threading
 import tty
@@ -16,70 +15,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from fake_serial import EVENT, HEADER, STATUS, TIMING, WAIT, FakeBoard
 from host_tools import check, cli, monitor, serialport, trace
-
-WAIT = 5  # seconds; only reached when a test is failing
-
-HEADER = ("G glide=1 hz=200 caps=136,272,408,544,680 max=680 abs=1000 vmax=10000 slew=340"
-          " adapt=2000 stop=680 make=100000 brk=150000 session=1200 overrun=4 status=100")
-STATUS = "S t=1800 st=TREAT md=ADV lv=3 r=20026 tg=408 env=408 out=408 ph=0"
-TIMING = "T t=12000 hz=200 late=312 exec=410/980 over=0 load=8 free=151232 drop=0"
-EVENT = "E t=520 ev=CONTACT st=RAMP out=0"
-
-
-class FakeBoard:
-    """The board end of a pty: writes glide lines and answers each command line with
-    answer(line) (None: no answer). Commands received collect in .commands."""
-
-    def __init__(self, answer=None):
-        self.master, self.slave = os.openpty()
-        tty.setraw(self.slave)  # like a board's port: no echo, no line editing
-        self.path = os.ttyname(self.slave)
-        self.answer = answer or self.firmware_like
-        self.commands = queue.Queue()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @staticmethod
-    def firmware_like(line):
-        word = line.split()[0].lower()
-        if word == "status":
-            return STATUS
-        if word == "info":
-            return HEADER
-        if word == "help":
-            return "# start [MODE] [LEVEL] | stop | ..."
-        if word in ("start", "stop", "mode", "level", "bi", "reset", "r", "contact"):
-            return "OK " + word
-        return "ERR unknown command or wrong arguments: %s (try help)" % word
-
-    def write(self, *lines, end="\r\n"):
-        os.write(self.master, "".join(line + end for line in lines).encode())
-
-    def _serve(self):
-        buf = b""
-        while not self._stop.is_set():
-            if not select.select([self.master], [], [], 0.02)[0]:
-                continue
-            try:
-                buf += os.read(self.master, 1024)
-            except OSError:
-                return
-            *done, buf = buf.split(b"\n")
-            for raw in done:
-                line = raw.decode().rstrip("\r")
-                self.commands.put(line)
-                reply = self.answer(line)
-                if reply:
-                    self.write(reply)
-
-    def close(self):
-        self._stop.set()
-        self._thread.join()
-        os.close(self.master)
-        os.close(self.slave)
-
 
 @pytest.fixture
 def board():
@@ -271,14 +208,15 @@ def test_reconnects_to_a_new_board_at_the_same_path_losing_nothing(tmp_path):
     got = take(s.monitor.lines, 4)
     assert s.link.send("status")
     assert second.commands.get(timeout=WAIT) == "status"
-    assert take(s.monitor.lines)[0].text == STATUS
+    reply = take(s.monitor.lines)[0].text
+    assert reply.startswith("S t=0 st=OFF ")  # the new board's own status
     s.close()
     rec.close()
     second.close()
     assert got[0].text == "S t=1900 st=TRE"
     assert s.link.reconnects == 1
     recorded = open(tmp_path / "rec.log").read().splitlines()
-    assert recorded == before + ["S t=1900 st=TRE"] + after + [STATUS]
+    assert recorded == before + ["S t=1900 st=TRE"] + after + [reply]
 
 
 def test_send_while_disconnected_is_reported(board):

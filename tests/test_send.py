@@ -1,8 +1,9 @@
 """glide send against a fake board on a pty."""
+import commands
 import pytest
 
 from host_tools import cli, send, trace
-from test_monitor import HEADER, STATUS, WAIT, FakeBoard  # the same fake board
+from fake_serial import HEADER, STATUS, WAIT, FakeBoard
 
 STREAMED = "S t=5 st=SEEK md=ADV lv=3 r=2000000 tg=0 env=0 out=0 ph=0"
 
@@ -15,7 +16,7 @@ def board():
         if line.split()[0] == "quiet":
             return None
         b.write(STREAMED, "boot noise", "OK other")
-        return FakeBoard.firmware_like(line)
+        return b.firmware_like(line)
 
     b = FakeBoard(answer)
     yield b
@@ -29,7 +30,7 @@ def glide_send(board, *commands, timeout=WAIT):
 def test_replies_are_matched_and_printed(board, capsys):
     assert glide_send(board, "start adv 3", "LEVEL 4", "info", "help", "stop") == 0
     assert capsys.readouterr().out.splitlines() == [
-        "OK start", "OK level", HEADER, "# start [MODE] [LEVEL] | stop | ...", "OK stop"]
+        "OK start", "OK level", HEADER, "# " + commands.HELP, "OK stop"]
     assert [board.commands.get(timeout=WAIT) for _ in range(5)] == [
         "start adv 3", "LEVEL 4", "info", "help", "stop"]
 
