@@ -35,6 +35,11 @@ def _mode(word):
 def handle(c, line):
     if len(line) > MAX_LINE:
         return "ERR line longer than %d" % MAX_LINE
+    for ch in line:
+        # ASCII only: str.split and int() differ on other spaces and digits
+        # between CPython and MicroPython, and the log must not.
+        if not " " <= ch <= "~" and ch != "\t":
+            return "ERR not printable ASCII"
     words = line.split()
     if not words:
         return None

@@ -27,12 +27,12 @@ INTS = {
     "sleep_s": (60, 5, 3600),  # auto-sleep without contact
     "cue_ms": (3000, 500, 60000),  # move-on cue
     "status_ms": (100, 0, 60000),  # status line period (0: none)
-    "overrun": (4, 2, 100),  # a tick this many periods late is a fault
+    "overrun": (4, 2, 20),  # a tick this many periods late is a fault
     "level": (1, 1, 5),  # level at boot
     "timing_ms": (1000, 0, 60000),  # loop timing line period (0: none)
     "log_buf": (2048, 256, 16384),  # bytes of log kept while the console is busy
     "log_bytes": (64, 8, 1024),  # most bytes written to the console per tick
-    "wdt_ms": (2000, 0, 8000),  # watchdog timeout (0: off)
+    "wdt_ms": (2000, 100, 8000),  # watchdog timeout (0 also allowed: off)
     "boot_ms": (2000, 0, 10000),  # window for Ctrl-C before the loop starts
     "pot_min_ohm": (1000, 100, 2000000),  # potentiometer at 0
     "pot_max_ohm": (2000000, 100, 2000000),  # potentiometer at full scale
@@ -59,7 +59,7 @@ def _check(key, v):
         lo, hi = INTS[key][1], INTS[key][2]
         if type(v) is not int:
             return "must be a whole number %d..%d" % (lo, hi)
-        if not lo <= v <= hi:
+        if not lo <= v <= hi and not (key == "wdt_ms" and v == 0):
             return "%d is outside %d..%d" % (v, lo, hi)
     elif key in BOOLS:
         if type(v) is not bool:
@@ -81,6 +81,12 @@ def _check(key, v):
         for p in v:
             if p not in PINS:
                 return "unknown pin %s (known: %s)" % (p, ", ".join(PINS))
+            ids = v[p] if p == "mode_leds" else [v[p]]
+            if type(ids) is not list or len(ids) > 4:
+                return "mode_leds must be a list of up to 4 pins"
+            for i in ids:
+                if type(i) is not int and type(i) is not str:
+                    return "%s: a pin is a number or a name" % p
     else:
         return "unknown key"
     return None
@@ -104,6 +110,17 @@ def apply(cfg, data):
     if cfg["level"] > len(cfg["levels"]):
         errors.append("level: above the %d levels: using 1" % len(cfg["levels"]))
         cfg["level"] = 1
+    # Keys fine alone but not together: settled the safe way, never by
+    # raising a limit.
+    if cfg["make_ohm"] >= cfg["break_ohm"]:
+        d = defaults()
+        errors.append("make_ohm: must be below break_ohm: using %d and %d"
+                      % (d["make_ohm"], d["break_ohm"]))
+        cfg["make_ohm"] = d["make_ohm"]
+        cfg["break_ohm"] = d["break_ohm"]
+    if cfg["slew"] > cfg["adapt"]:
+        errors.append("slew: above adapt: using %d, the slower" % cfg["adapt"])
+        cfg["slew"] = cfg["adapt"]
     return errors
 
 
@@ -115,6 +132,8 @@ def load(path=FILE):
             text = f.read()
     except OSError:
         return cfg, []
+    except ValueError as e:  # UnicodeError: not text
+        return cfg, ["%s is not text (%s): using defaults" % (path, e)]
     try:
         data = json.loads(text)
     except ValueError as e:

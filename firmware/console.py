@@ -5,8 +5,10 @@
 # ms. A line that finds the buffer full is dropped whole and counted; the
 # count rides on the next status line as drop=N.
 # In: command lines are read a byte at a time while input is pending.
-# The port is the board's (hw.StdioPort, board_microbit.UartPort): readable(),
-# writable(), readinto(buf) and write(buf), none of which may block.
+# The port is the board's (hw.StdioPort): readable(), writable(),
+# readinto(buf) and write(buf), none of which may block. Writing a chunk
+# slices a memoryview, the one allocation of a tick that has log bytes
+# pending (about 20 ticks a second at the default status rate).
 
 MAX_IN = 64  # longest command line (commands.MAX_LINE)
 _IN_PER_TICK = 16  # bytes read per tick at most: a flood cannot stall the loop

@@ -43,8 +43,10 @@ class Controller:
                 raise ValueError("level caps must be 1..%d uA" % DEVICE_MAX_UA)
         if not 0 < slew <= adapt or stop_slew <= 0:
             raise ValueError("need 0 < slew <= adapt, stop_slew > 0")
-        if not 0 < vmax_mv <= 30000 or overrun < 2:
-            raise ValueError("vmax_mv 1..30000, overrun >= 2 periods")
+        if not 0 < vmax_mv <= 30000 or not 2 <= overrun <= 20:
+            raise ValueError("vmax_mv 1..30000, overrun 2..20 periods")
+        if max(slew, adapt, stop_slew) > 10000:
+            raise ValueError("rates must be at most 10000 uA/s")
         if session_s <= 0 or sleep_s <= 0 or cue_ms <= 0 or status_ms < 0:
             raise ValueError("timers must be positive")
         self.log = log
@@ -141,6 +143,9 @@ class Controller:
             if self.session_left <= 0:
                 st = self._set(STOP, "AUTOOFF")
         cap = self.levels[self.level - 1]
+        # Rates are uA/s and the envelope nA, so a step is rate * dt_us / 1000;
+        # taking dt in 10 us units keeps the product a small int (< 2**30) for
+        # every allowed rate and the longest tick overrun allows.
         # Adaptive loop: the level cap, lowered where the compliance voltage
         # runs out (I * R <= vmax). The target falls at once and rises at most
         # `adapt` uA/s; the envelope follows it at most `slew` uA/s. A stop
@@ -153,19 +158,19 @@ class Controller:
         if want < tg:
             tg = want
         elif st != STOP:
-            tg += self.adapt * dt_us // 1000
+            tg += self.adapt * (dt_us // 10) // 100
             if tg > want:
                 tg = want
         self.target = tg
         env = self.env
         if st == STOP:
-            env -= self.stop_slew * dt_us // 1000
+            env -= self.stop_slew * (dt_us // 10) // 100
             if env < 0:
                 env = 0
         if env > tg:
             env = tg
         elif st != STOP:
-            env += self.slew * dt_us // 1000
+            env += self.slew * (dt_us // 10) // 100
             if env > tg:
                 env = tg
         self.env = env
@@ -189,10 +194,12 @@ class Controller:
         self.log(telemetry.event(self, name, extra))
 
     def _set(self, state, name, extra=""):
-        self.state = state
-        if state == OFF or state == SEEK:
+        # Entering OFF or SEEK zeroes the output and starts the sleep timer;
+        # staying there (a level or mode change) touches neither.
+        if state != self.state and (state == OFF or state == SEEK):
             self._zero()
             self.sleep_left = self.sleep_ms
+        self.state = state
         self._event(name, extra)
         return state
 
@@ -204,8 +211,11 @@ class Controller:
     # -- requests (from commands, buttons or the board) -----------------------
     # Each returns None when done, or the reason it was refused.
     def start(self):
+        # Starting a running session is a no-op; a stopping one must reach OFF.
         if self.state == FAULT:
             return "fault latched, reset first"
+        if self.state == STOP:
+            return "stopping: start again once OFF"
         if self.state == OFF:
             self.contact.reset()
             self.session_left = self.session_ms

@@ -33,7 +33,8 @@ class Loop:
         self.overruns = 0
 
     def run(self, n=-1):
-        # Runs n ticks (forever if n < 0).
+        # Runs n ticks (forever if n < 0: n is not counted down then, so it
+        # never grows into a heap-allocated big int).
         ticks_us = time.ticks_us
         ticks_diff = time.ticks_diff
         ticks_add = time.ticks_add
@@ -43,8 +44,10 @@ class Loop:
         last = now
         deadline = ticks_add(now, period)
         window = now
-        while n:
-            n -= 1
+        forever = n < 0
+        while forever or n:
+            if not forever:
+                n -= 1
             # Slack before the deadline drains the log while the port takes
             # it, then sleeps.
             while True:

@@ -21,19 +21,16 @@ VERSION = "0.2.0"
 BOARDS = {"rp2": "board_pico", "esp32": "board_esp32"}
 
 
-def _controller(cfg, log):
-    try:
-        return Controller(log, **config.core(cfg))
-    except ValueError as e:
-        # Each key was in range but together they are not (make >= break...)
-        log("# config: %s: using defaults for the controller" % e)
-        cfg.update(config.core(config.defaults()))
-        return Controller(log, **config.core(cfg))
-
-
 def main():
     cfg, errors = config.load()
-    board = __import__(BOARDS.get(sys.platform, "board_pico")).make(cfg)
+    pin_map = __import__(BOARDS.get(sys.platform, "board_pico"))
+    try:
+        board = pin_map.make(cfg)
+    except (ValueError, TypeError, OSError) as e:
+        # A pin this board does not have: its own pin map still works.
+        errors.append("pins: %s: using the board's pin map" % e)
+        cfg["pins"] = {}
+        board = pin_map.make(cfg)
     board.off()
     con = Console(board.port, cfg["log_buf"], cfg["log_bytes"])
     log = con.write
@@ -41,7 +38,7 @@ def main():
         % (VERSION, sys.platform))
     for e in errors:
         log("# config: " + e)
-    ctl = _controller(cfg, log)
+    ctl = Controller(log, **config.core(cfg))
     ctl.set_level(cfg["level"])
     ctl.set_mode(cfg["mode"])
     ctl.set_biphasic(cfg["biphasic"])

@@ -34,6 +34,8 @@ class Checker:
     def _new_session(self, hdr):
         self.header = hdr
         self.period_ms = max(1, 1000 // hdr["hz"])
+        # The longest tick the controller accepts, in whole ms, rounded up.
+        self.longest_ms = -(-hdr["overrun"] * 1000 // hdr["hz"])
         self.caps = [int(c) for c in hdr["caps"].split(",")]
         self.prev = None  # previous S record since the last contact
         self.contact_t = None  # time of the last CONTACT event
@@ -64,6 +66,11 @@ class Checker:
         elif ev in ("BREAK", "FAULT", "STOPPED", "SLEEP", "RESET"):
             self.prev = None
             self.contact_t = None
+        elif ev == "MODE" and e["st"] in ACTIVE:
+            # A new waveform must not step the output up: the envelope starts
+            # again from the output at the switch.
+            tg = self.prev["tg"] if self.prev else None
+            self.prev = {"t": e["t"], "env": e["out"], "tg": tg}
         if ev in ("STOPPED", "SLEEP") or (ev == "AUTOOFF" and e.get("st") == "OFF"):
             self.start_t = None
 
@@ -95,16 +102,20 @@ class Checker:
                 # Soft start: from 0 at the tick before contact. The contact tick may
                 # have been late by up to the overrun limit, so without a status line
                 # from that tick before, allow for the longest tick there can be.
-                t0 = max(self.last_t, self.contact_t - h["overrun"] * self.period_ms)
+                t0 = max(self.last_t, self.contact_t - self.longest_ms)
                 base = {"t": t0, "env": 0, "tg": 0}
+            if "drop" in s:
+                base = None  # lines were lost before this one: nothing to compare with
             if base is not None:
-                dt = s["t"] - base["t"]
+                # t is floored to the ms, so up to 1 ms more may have passed; values
+                # are floored to the uA, hence the + 1.
+                dt = s["t"] - base["t"] + 1
                 if env - base["env"] > h["slew"] * dt // 1000 + 1:
                     self._bad(s, "slew", "envelope rose %d uA in %d ms (bound %d uA/s)"
-                              % (env - base["env"], dt, h["slew"]))
-                if tg - base["tg"] > h["adapt"] * dt // 1000 + 1:
+                              % (env - base["env"], dt - 1, h["slew"]))
+                if base["tg"] is not None and tg - base["tg"] > h["adapt"] * dt // 1000 + 1:
                     self._bad(s, "adapt-step", "target rose %d uA in %d ms (bound %d uA/s)"
-                              % (tg - base["tg"], dt, h["adapt"]))
+                              % (tg - base["tg"], dt - 1, h["adapt"]))
             self.prev = s
         else:
             self.prev = None
@@ -124,18 +135,24 @@ def add_arguments(p):
 
 
 def run(args):
-    bad = 0
+    bad, unreadable = 0, 0
     for path in args.trace:
-        c = check_records(tr.parse(tr.read_lines(path)))
+        try:
+            c = check_records(tr.parse(tr.read_lines(path)))
+        except OSError as e:
+            print("%s: cannot read: %s" % (path, e.strerror or e), file=sys.stderr)
+            unreadable += 1
+            continue
         if c.header is None:
             print("%s: no header line (G ...): cannot tell the limits to check against" % path,
                   file=sys.stderr)
-            return 2
+            unreadable += 1
+            continue
         for v in c.violations:
             print("%s: %s" % (path, v))
         if not args.quiet or c.violations:
             print("%s: %d status lines, %d events, %d violations"
                   % (path, c.status_lines, c.events, len(c.violations)))
         bad += len(c.violations)
-    return 1 if bad else 0
+    return 1 if bad else (2 if unreadable else 0)
 

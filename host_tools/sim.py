@@ -128,6 +128,8 @@ def run(args):
         if args.config:
             with open(args.config, encoding="utf-8") as f:
                 config = json.load(f)
+            if not isinstance(config, dict):
+                raise ValueError("%s: a board config is a JSON object of settings" % args.config)
         # --mode/--level are the board's boot settings; the firmware validates them.
         if args.mode:
             config["mode"] = args.mode.upper()

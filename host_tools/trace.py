@@ -9,6 +9,17 @@ INT_KEYS = {"t", "lv", "r", "tg", "env", "out", "ph", "code", "val", "glide", "h
             "drop"}
 
 
+# Fields every record of a kind has: a line missing any was cut short (a board reset
+# mid-line) and is not parsed as that kind.
+REQUIRED = {
+    "G": ("glide", "hz", "caps", "max", "abs", "vmax", "slew", "adapt", "stop", "make", "brk",
+          "session", "overrun", "status"),
+    "S": ("t", "st", "md", "lv", "r", "tg", "env", "out", "ph"),
+    "E": ("t", "ev", "st", "out"),
+    "T": ("t",),
+}
+
+
 class Record(dict):
     """One parsed log line: its kind ('G', 'S', 'E', 'T', 'OK', 'ERR', '#') and fields."""
 
@@ -20,7 +31,7 @@ class Record(dict):
 
 
 def parse_line(text, lineno=0):
-    """Return a Record, or None for a line that is not glide output (boot noise)."""
+    """Return a Record, or None for a line that is not (whole) glide output."""
     text = text.rstrip("\r\n")
     word, _, rest = text.partition(" ")
     if word in ("OK", "ERR", "#"):
@@ -42,6 +53,8 @@ def parse_line(text, lineno=0):
             except ValueError:
                 return None
         fields[key] = value
+    if any(k not in fields for k in REQUIRED[word]):
+        return None
     return Record(word, fields, text, lineno)
 
 

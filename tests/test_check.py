@@ -1,6 +1,8 @@
 """glide check must pass good traces and catch each kind of bad one."""
 import re
 
+from hypothesis import given, settings, strategies as st
+
 import pytest
 
 from host_tools import check, scenario, sim, trace
@@ -99,3 +101,60 @@ def test_boot_noise_is_skipped():
     assert trace.parse_line("S t=1 st=OFF out=x") is None
     rec = trace.parse_line("E t=5 ev=FAULT st=FAULT out=0 code=3 val=9 msg=loop overrun")
     assert rec["msg"] == "loop overrun" and rec["code"] == 3
+
+
+def test_a_mode_switch_that_steps_the_output_up_is_caught(monkeypatch):
+    import commands
+    import controller
+    import telemetry
+
+    def broken_set_mode(self, mode):  # forgets to restart the envelope from the output
+        self.wave.select(mode)
+        self._set(self.state, "MODE", " md=" + controller.NAMES[mode])
+    lines = []
+    c = controller.Controller(lines.append, status_ms=1, stuck_ms=0)
+    lines.append(telemetry.header(c))
+    commands.handle(c, "start tap 5")
+    for _ in range(600):
+        c.tick(5000, 12000)
+    while c.out:  # into a TAP pause: output 0, envelope full
+        c.tick(5000, 12000)
+    assert "slew" not in rules(lines)
+    monkeypatch.setattr(controller.Controller, "set_mode", broken_set_mode)
+    commands.handle(c, "mode adv")
+    c.tick(5000, 12000)
+    assert c.out == 680 and "slew" in rules(lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(-400, 400), min_size=50, max_size=50), st.integers(0, 2 ** 32))
+def test_no_false_alarm_on_a_jittery_loop_with_level_changes(jitter, seed):
+    import random
+    import controller
+    import telemetry
+    rnd = random.Random(seed)
+    lines = []
+    c = controller.Controller(lines.append, stuck_ms=0)
+    lines.append(telemetry.header(c))
+    c.start()
+    for i in range(6000):  # 30 s, a level change every 1.5 s
+        if i % 300 == 0:
+            c.set_level(rnd.randint(1, 5))
+        c.tick(5000 + jitter[i % 50], 12000 + rnd.randint(-100, 30000))
+    assert [str(v) for v in violations(lines)] == []
+
+
+def test_torn_lines_are_not_records_and_bad_files_exit_2(tmp_path, normal, capsys):
+    assert trace.parse_line("S t=1800 st=TREAT md=ADV lv=3 r=20") is None
+    assert trace.parse_line("E t=5 ev=BRE") is None
+    torn = tmp_path / "torn.log"
+    torn.write_text("\n".join(normal[:60]) + "\nS t=1800 st=TREAT md=ADV lv=3 r=20\n"
+                    + "\n".join(normal[60:]) + "\n")
+    from host_tools.cli import main
+    assert main(["check", str(torn)]) == 0
+    nohdr = tmp_path / "nohdr.log"
+    nohdr.write_text("S t=1 st=OFF md=ADV lv=1 r=5 tg=0 env=0 out=0 ph=0\n")
+    assert main(["check", str(tmp_path / "missing.log"), str(nohdr), str(torn)]) == 2
+    err = capsys.readouterr()
+    assert "missing.log: cannot read" in err.err and "nohdr.log: no header" in err.err
+    assert "torn.log:" in err.out  # the readable trace after them was still checked

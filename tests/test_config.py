@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import config
 from limits import LEVEL_CAPS
@@ -73,10 +74,52 @@ def test_no_configuration_can_raise_the_limits(tmp_path):
     assert max(c.levels) <= 680 and any(e.startswith("levels") for e in errors)
 
 
-def test_consistent_keys_can_still_clash_and_main_falls_back(tmp_path):
-    # make above break passes per key; the Controller refuses the pair.
+@pytest.mark.parametrize("data, key, fixed", [
+    ({"make_ohm": 200000, "break_ohm": 150000}, "make_ohm", {"make_ohm": 100000, "break_ohm": 150000}),
+    ({"slew": 1000, "adapt": 500}, "slew", {"slew": 500, "adapt": 500}),
+])
+def test_keys_that_clash_are_settled_without_raising_a_limit(tmp_path, data, key, fixed):
+    cfg, errors = load(tmp_path, json.dumps(dict(data, levels=[50, 100])))
+    assert len(errors) == 1 and errors[0].startswith(key + ": ")
+    assert {k: cfg[k] for k in fixed} == fixed and cfg["levels"] == [50, 100]
+
+
+@pytest.mark.parametrize("pins, why", [
+    ({"mode_leds": 5}, "mode_leds must be a list"),
+    ({"mode_leds": [1, 2, 3, 4, 5]}, "mode_leds must be a list of up to 4"),
+    ({"out": 2.5}, "out: a pin is a number or a name"),
+    ({"pot": None}, "pot: a pin is a number or a name"),
+])
+def test_pin_values_are_checked(tmp_path, pins, why):
+    cfg, errors = load(tmp_path, json.dumps({"pins": pins}))
+    assert cfg["pins"] == {} and len(errors) == 1 and why in errors[0]
+
+
+def test_watchdog_is_off_or_at_least_100_ms(tmp_path):
+    assert load(tmp_path, '{"wdt_ms": 0}') == (dict(config.defaults(), wdt_ms=0), [])
+    cfg, errors = load(tmp_path, '{"wdt_ms": 3}')
+    assert cfg["wdt_ms"] == 2000 and "outside 100..8000" in errors[0]
+
+
+def test_a_file_that_is_not_text(tmp_path):
+    p = tmp_path / "glide.json"
+    p.write_bytes(b'{"hz": 200\xff}')
+    cfg, errors = config.load(str(p))
+    assert cfg == config.defaults() and "not text" in errors[0]
+
+
+settings_value = st.one_of(st.integers(-10, 3000000), st.booleans(), st.text(max_size=5),
+                           st.lists(st.integers(-5, 1000), max_size=6), st.none())
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.sampled_from(sorted(config.INTS) + ["levels", "mode", "biphasic"]),
+                       settings_value, max_size=8))
+def test_every_accepted_config_builds_a_controller_within_the_limits(data):
     import controller
-    cfg, errors = load(tmp_path, json.dumps({"make_ohm": 200000, "break_ohm": 150000}))
-    assert errors == []
-    with pytest.raises(ValueError):
-        controller.Controller(lambda l: None, **config.core(cfg))
+    cfg = config.defaults()
+    errors = config.apply(cfg, data)
+    c = controller.Controller(lambda line: None, **config.core(cfg))  # never raises
+    assert max(c.levels) <= 680 and c.contact.make_ohm < c.contact.break_ohm
+    if isinstance(data.get("levels"), list) and not any(e.startswith("levels") for e in errors):
+        assert list(c.levels) == data["levels"]

@@ -84,11 +84,19 @@ def test_bad_config_is_reported_and_the_board_runs_on_defaults():
     assert max(int(l.split(" out=")[1].split()[0]) for l in lines if l.startswith("S ")) == 680
 
 
-def test_config_clash_falls_back_to_all_defaults():
-    lines = run("0 status\n50 end\n", config={"boot_ms": 0, "make_ohm": 200000,
-                                               "break_ohm": 150000})
-    assert any("make < break" in l and "using defaults" in l for l in lines)
-    assert " make=100000 brk=150000 " in [l for l in lines if l.startswith("G ")][0]
+def test_config_clash_is_settled_keeping_the_level_caps():
+    lines = run("0 start adv 2\n100 skin 5000\n3000 end\n",
+                config={"boot_ms": 0, "make_ohm": 200000, "break_ohm": 150000, "levels": [50, 100]})
+    assert any(l.startswith("# config: make_ohm: must be below break_ohm") for l in lines)
+    g = [l for l in lines if l.startswith("G ")][0]
+    assert " make=100000 brk=150000 " in g and " caps=50,100 " in g
+    assert max(int(l.split(" out=")[1].split()[0]) for l in lines if l.startswith("S ")) == 100
+
+
+def test_a_pin_the_board_cannot_make_falls_back_to_its_pin_map(monkeypatch):
+    lines = run("0 status\n50 end\n", config={"boot_ms": 0, "pins": {"out": "NOPE"}})
+    assert any(l.startswith("# config: pins: ") and "pin map" in l for l in lines)
+    assert any(l.startswith("G ") for l in lines)
 
 
 @pytest.mark.parametrize("cmd", ["start zap", "level 99", "r -5", "\x01\x02", "stop stop"])

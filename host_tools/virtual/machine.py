@@ -13,6 +13,8 @@ class Pin:
     PULL_DOWN = 2
 
     def __init__(self, pid, mode=IN, pull=None, value=None):
+        if not isinstance(pid, int) and pid != "LED":
+            raise ValueError("invalid pin")  # as a Pico says of a name it lacks
         self.id = pid
         self.mode = mode
         self.pull = pull
