@@ -67,3 +67,12 @@ def test_modes_by_name_or_number_any_case(make):
     c, _ = make()
     for word, mode in (("lift", 1), ("TAP", 2), ("3", 3), ("Adv", 0)):
         assert commands.handle(c, "mode " + word) == "OK mode" and c.wave.mode == mode
+
+
+@pytest.mark.parametrize("line", ["level \uff15", "level\u30005", "r 100000" + "\u3000" * 3,
+                                  "start\x00", "st\xe4rt"])
+def test_non_ascii_is_refused_the_same_on_every_runtime(make, line):
+    c, _ = make()
+    before = snapshot(c)
+    assert commands.handle(c, line) == "ERR not printable ASCII"
+    assert snapshot(c) == before

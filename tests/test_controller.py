@@ -181,3 +181,21 @@ def test_status_lines_at_the_configured_rate(make):
 def test_bad_settings_rejected(make, kw):
     with pytest.raises(ValueError):
         make(**kw)
+
+
+def test_level_and_mode_changes_do_not_keep_seek_awake(make):
+    c, lines = started(make)
+    for i in range(70):  # 70 s without contact, a level and a mode change every second
+        c.set_level(1 + i % 5)
+        c.set_mode(i % 4)
+        run(c, R_OPEN, 200)
+    assert c.state == ctl.OFF and "SLEEP" in events(lines)
+
+
+def test_start_while_stopping_is_refused_until_off(make):
+    c, _ = started(make)
+    run(c, 12000, 600)
+    c.stop()
+    assert c.start() == "stopping: start again once OFF" and c.state == ctl.STOP
+    run(c, 12000, 300)
+    assert c.state == ctl.OFF and c.start() is None and c.state == ctl.SEEK
