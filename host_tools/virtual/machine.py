@@ -80,7 +80,3 @@ class WDT:
 
 class WatchdogReset(Exception):
     pass
-
-
-def reset():
-    raise WatchdogReset(vtime.now)

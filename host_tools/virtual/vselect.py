@@ -16,6 +16,3 @@ class poll:
             got = obj.ready(flags)
             if got:
                 yield obj, got
-
-    def poll(self, timeout=-1):
-        return list(self.ipoll(timeout))

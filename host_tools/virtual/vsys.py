@@ -1,12 +1,7 @@
-# Virtual sys for the virtual board: the console is a pair of byte streams the
-# world (world.py) feeds and drains; everything else is the real sys.
-import sys as _sys
-
+# Virtual sys for the virtual board: what the firmware reads of sys, its
+# platform and a console that is a pair of byte streams the world (world.py)
+# feeds and drains.
 platform = "virtual"
-implementation = _sys.implementation
-path = _sys.path
-modules = _sys.modules
-exit = _sys.exit
 
 
 class _In:
@@ -40,11 +35,9 @@ class _Out:
 
 
 class _Stream:
+    # sys.stdin / sys.stdout: the firmware uses their .buffer
     def __init__(self, buf):
         self.buffer = buf
-
-    def write(self, s):
-        self.buffer.write(s.encode())
 
 
 stdin = _Stream(_In())
