@@ -58,11 +58,15 @@ def main():
         ctl.start()
     try:
         Loop(ctl, board, con, cfg["hz"], cfg["timing_ms"], wdt).run()
-    finally:
-        board.off()
+    except KeyboardInterrupt:
+        # Ctrl-C: the REPL takes over, but neither port can disarm the
+        # watchdog; glide flash waits for this line and the reboot after it.
         if wdt:
             log("# glide stopped: the watchdog resets the board in %d ms"
                 % cfg["wdt_ms"])
+        raise
+    finally:
+        board.off()
         while con.flush():
             pass
 
