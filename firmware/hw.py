@@ -5,10 +5,6 @@ try:
     import usys as sys
 except ImportError:
     import sys
-try:
-    import uselect as select
-except ImportError:
-    import select
 from machine import Pin, PWM, ADC
 from limits import DEVICE_MAX_UA
 
@@ -49,8 +45,9 @@ def _pin_out(p):
 
 
 class Board:
-    def __init__(self, pins, cfg, adc=None):
-        # pins: dict of pin ids; adc: an ADC already set up (ports differ).
+    def __init__(self, pins, cfg, adc=None, port=None):
+        # pins: dict of pin ids; adc: an ADC already set up (ports differ);
+        # port: the console's port (default: the REPL's, StdioPort).
         # Outputs come up at 0 before anything else happens.
         self.out = PWM(Pin(pins["out"]), freq=_PWM_HZ, duty_u16=0)
         self.pos = _pin_out(pins["pos"])
@@ -67,7 +64,7 @@ class Board:
         self.long_ticks = cfg["hz"]  # a press of 1 s or more is "long"
         self.debounce = 4
         self.live = True  # the last reading came from the potentiometer
-        self.port = StdioPort()
+        self.port = port or StdioPort()
 
     def off(self):
         self.out.duty_u16(0)
@@ -114,6 +111,11 @@ class StdioPort:
     # The REPL's console (USB CDC on a Pico, UART0 on an ESP32) for
     # console.Console, polled so that neither direction ever blocks.
     def __init__(self):
+        # select only here: a port without it (qemu) brings its own port.
+        try:
+            import uselect as select
+        except ImportError:
+            import select
         self.rd = sys.stdin.buffer
         self.wr = sys.stdout.buffer
         self.pin = select.poll()

@@ -31,10 +31,10 @@ def test_pot_mapping_rails_and_monotonic(hw):
 
 
 def test_world_inverts_the_pot_mapping(hw, virtual):
-    world = virtual("world")
+    scene = virtual("scene")
     t = hw.pot_table(1000, 2000000)
     for ohm in (1100, 5000, 20000, 99000, 150000, 1900000):  # the ends are rails
-        got = hw.pot_ohm(t, world.pot_counts(t, ohm))
+        got = hw.pot_ohm(t, scene.pot_counts(t, ohm))
         assert abs(got - ohm) <= ohm // 200  # 0.5 %
 
 
