@@ -38,6 +38,69 @@ def test_world_inverts_the_pot_mapping(hw, virtual):
         assert abs(got - ohm) <= ohm // 200  # 0.5 %
 
 
+def bisection(hw, table, ohm):
+    # The reference: the virtual pot's first inverse, the largest count in
+    # 64..65535 that pot_ohm reads at or below ohm, by bisection over them.
+    if ohm <= 0:
+        return 0
+    lo, hi = 64, 65535
+    while lo < hi:
+        mid = (lo + hi + 1) >> 1
+        if hw.pot_ohm(table, mid) <= ohm:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def bisection_for_every_ohm(hw, table, start, stop):
+    # [bisection(ohm) for ohm in range(start, stop)], quickly. The bisection
+    # sees ohm only through ohm <= 0 and pot_ohm(table, mid) <= ohm, so its
+    # answer can change only where ohm reaches 1 or a value pot_ohm takes: it
+    # runs there, and its answer holds until the next such ohm.
+    edges = {hw.pot_ohm(table, u) for u in range(64, 65536)} | {1}
+    edges = [start] + sorted(e for e in edges if start < e < stop) + [stop]
+    want = []
+    for i in range(len(edges) - 1):
+        want.extend([bisection(hw, table, edges[i])] * (edges[i + 1] - edges[i]))
+    return want
+
+
+# The default pot, the widest segments config allows, a narrow range with
+# segments under 200 ohm, a reversed pot and a flat one (config takes both).
+POTS = [(1000, 2000000), (100, 2000000), (150000, 160000), (2000000, 1000), (5000, 5000)]
+
+
+@pytest.mark.parametrize("lo,hi", POTS[:3])
+def test_pot_counts_is_the_bisection_for_every_ohm(hw, virtual, lo, hi):
+    # The exact inverse gives what the bisection gave, for every ohm from
+    # below 0 to past the top of any table.
+    pot_counts = virtual("scene").pot_counts
+    t = hw.pot_table(lo, hi)
+    ohms = range(-3, 2000101)
+    want = bisection_for_every_ohm(hw, t, ohms.start, ohms.stop)
+    got = [pot_counts(t, ohm) for ohm in ohms]
+    if got != want:
+        i = next(i for i in range(len(ohms)) if got[i] != want[i])
+        pytest.fail("pot %d..%d, %d ohm: %d counts, bisection %d"
+                    % (lo, hi, ohms[i], got[i], want[i]))
+    # Out of order too: pot_counts starts from the segment it found last.
+    for k in range(0, len(ohms) * 101, 1009):
+        i = k % len(ohms)
+        assert pot_counts(t, ohms[i]) == want[i], (lo, hi, ohms[i])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lo,hi", POTS)
+def test_pot_counts_is_the_bisection_run_at_every_ohm(hw, virtual, lo, hi):
+    # The same without the shortcut: the bisection itself at every ohm (about
+    # 40 s on CPython).
+    pot_counts = virtual("scene").pot_counts
+    t = hw.pot_table(lo, hi)
+    for ohm in range(-3, 2000101):
+        assert pot_counts(t, ohm) == bisection(hw, t, ohm), (lo, hi, ohm)
+
+
 def test_outputs_start_at_zero(board):
     b, machine, cfg = board
     assert b.out.duty_u16() == 0

@@ -4,6 +4,7 @@
 import vtime
 
 pins = {}  # pin id -> Pin, so the world can find any pin the firmware made
+sources = {}  # pin id -> function the world reads an ADC on that pin with
 
 
 class Pin:
@@ -55,12 +56,16 @@ class ADC:
 
     def __init__(self, pin, atten=None):
         self.pin = pin
-        self.u16 = 65535  # what the world puts on the pin...
-        self.source = None  # ...or a function the world sets that reads it
+        self.u16 = 65535  # what the world puts on the pin
         pin.adc = self
+        source = sources.get(pin.id)
+        if source:
+            # The world reads this pin: its reader is read_u16 itself (the
+            # firmware reads once a tick, one call fewer).
+            self.read_u16 = source
 
     def read_u16(self):
-        return self.source() if self.source else self.u16
+        return self.u16
 
 
 class WDT:

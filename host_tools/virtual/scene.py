@@ -49,28 +49,64 @@ class Skin:
                 self.base = b
             else:
                 self.base = a + (b - a) * (t_ms - t0) // (t1 - t0)
-        if self.base >= self.open_ohm:
+        base = self.base
+        if base >= self.open_ohm:
             self.value = self.open_ohm
         else:
-            self.seed = (self.seed * 1103515245 + 12345) & 0x7FFFFFFF
-            span = self.base // 200 + 1
-            self.value = max(0, self.base + (self.seed >> 8) % (2 * span + 1) - span)
+            self.seed = seed = (self.seed * 1103515245 + 12345) & 0x7FFFFFFF
+            span = base // 200 + 1
+            v = base + (seed >> 8) % (2 * span + 1) - span
+            self.value = v if v > 0 else 0
         return self.value
 
 
+_seg = 0  # the table segment pot_counts found last
+
+
 def pot_counts(table, ohm):
-    # The ADC reading that makes the board read about ohm: the inverse of
-    # hw.pot_ohm, by bisection over 0..65535.
+    # The ADC reading that makes the board read about ohm: the exact inverse
+    # of hw.pot_ohm, the largest u in 64..65535 with pot_ohm(table, u) <= ohm
+    # (64 if none), found without calling it: the table segment (not 17
+    # pot_ohm calls of a bisection over the counts), then the linear
+    # interpolation solved for u. It runs once a tick. tests/test_hw.py checks
+    # it against that bisection for every ohm of several tables.
     if ohm <= 0:
         return 0
-    lo, hi = 64, 65535
-    while lo < hi:
-        mid = (lo + hi + 1) >> 1
-        if hw.pot_ohm(table, mid) <= ohm:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    top = table[64]
+    if ohm >= top:
+        if top >= table[0]:
+            return 65535
+        # A reversed pot (config allows pot_min_ohm > pot_max_ohm): pot_ohm
+        # falls with u, so a bisection over the counts settles on a rail.
+        return 65535 if hw.pot_ohm(table, 32800) <= ohm else 64
+    if table[0] > ohm:
+        return 64  # below the table (or a reversed pot): the bottom of the ADC
+    # The segment lo with table[lo] <= ohm < table[lo + 1]: the last call's
+    # (the skin moves slowly), else the last one that starts at or below ohm.
+    global _seg
+    lo = _seg
+    a = table[lo]
+    if a > ohm or table[lo + 1] <= ohm:
+        lo, hi = 0, 63
+        while lo < hi:
+            mid = (lo + hi + 1) >> 1
+            if table[mid] <= ohm:
+                lo = mid
+            else:
+                hi = mid - 1
+        _seg = lo
+        a = table[lo]
+    # pot_ohm is a + ((b - a) * f >> 10) at u = (lo << 10) + f: the largest f
+    # with (b - a) * f < (ohm - a + 1) << 10. ohm < b keeps f <= 1023, and
+    # (b - a) << 10 stays under 2**29 for every table config allows (a big
+    # int would allocate on a board).
+    u = (lo << 10) + (((ohm - a + 1) << 10) - 1) // (table[lo + 1] - a)
+    if u < 64:
+        return 64  # the bottom rail reads 0: the ADC's lowest honest count
+    return u if u < 65472 else 65471  # above 65471 pot_ohm reads the top rail
+
+
+_NEVER = 0x3FFFFFFF  # a t_ms no scenario reaches (and a small int on a board)
 
 
 class Player:
@@ -86,11 +122,16 @@ class Player:
         self.release = []  # (t_ms, button) to let go
         self.stall_us = 0  # the next sensor read takes this long
         self.mute_until = -1  # t_ms until which the host does not read the console
+        # The next t_ms at which play has anything to do (a step, a release,
+        # the end of a mute): a world calls play only from then on, since a
+        # 200 Hz run asks about 1000 times between two steps.
+        self.due = 0
 
     def play(self, t_ms):
         # Applies every step due at t_ms (ms since power-on); raises Reboot.
         steps = self.steps
-        while self.i < len(steps) and steps[self.i][0] <= t_ms:
+        n = len(steps)
+        while self.i < n and steps[self.i][0] <= t_ms:
             t, kind, value = steps[self.i]
             self.i += 1
             if kind == "skin":
@@ -102,19 +143,26 @@ class Player:
             elif kind == "mute":
                 self.mute_until = t + value
             elif kind == "reboot":
-                raise Reboot()
+                raise Reboot()  # self.due stays behind: play runs next time
             elif kind == "press":
                 self.button(value[0], 0)
                 self.release.append((t + value[1], value[0]))
             else:
                 self.command(value)
+        due = steps[self.i][0] if self.i < n else _NEVER
         release = self.release
         i = 0
         while i < len(release):
-            if release[i][0] <= t_ms:
+            t = release[i][0]
+            if t <= t_ms:
                 self.button(release.pop(i)[1], 1)
             else:
+                if t < due:
+                    due = t
                 i += 1
+        if t_ms < self.mute_until < due:
+            due = self.mute_until
+        self.due = due
 
     def counts(self, t_ms):
         # The ADC reading the skin gives at t_ms.

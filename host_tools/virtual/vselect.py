@@ -4,6 +4,9 @@ POLLIN = 1
 POLLOUT = 4
 
 
+_NONE = ()  # what ipoll says when nothing is ready
+
+
 class poll:
     def __init__(self):
         self.objs = []
@@ -12,7 +15,13 @@ class poll:
         self.objs.append((obj, flags))
 
     def ipoll(self, timeout=-1):
+        # The ready (obj, event) pairs. Not a generator: the console polls
+        # twice a tick and is mostly told "nothing", which allocates nothing.
+        ready = _NONE
         for obj, flags in self.objs:
             got = obj.ready(flags)
             if got:
-                yield obj, got
+                if ready is _NONE:
+                    ready = []
+                ready.append((obj, got))
+        return ready

@@ -8,7 +8,7 @@ import vsys
 import vtime
 
 import board_pico
-from scene import End, Player, Reboot  # noqa: F401  (boot.py catches them here)
+from scene import End, Player, Reboot, pot_counts  # noqa: F401  (boot.py catches them here)
 
 
 class World(Player):
@@ -24,7 +24,11 @@ class World(Player):
         self.partial = b""
         self.frame_ms = frame_ms
         self.next_frame = 0
-        vsys.stdout.buffer.sink = self._out
+        self.t_ms = 0  # ms since power-on, as of the last advance of the clock
+        self.stdout = vsys.stdout.buffer
+        self.stdout.sink = self._out
+        # Every ADC the firmware makes on the pot's pin reads the skin.
+        machine.sources[self.pins["pot"]] = self._pot
         vtime.hooks.append(self._at)
 
     def button(self, name, level):
@@ -44,20 +48,24 @@ class World(Player):
             self.emit(self.partial.decode())
             self.partial = b""
 
+    def play(self, t_ms):
+        Player.play(self, t_ms)
+        self.stdout.room = t_ms >= self.mute_until
+
     def _pot(self):
+        # The ADC on the pot's pin reads this, once a tick: Player.counts
+        # inlined, at the time _at saw last.
         if self.stall_us:
             # A tick that hangs (a blocking call, a long GC): time runs on.
             us, self.stall_us = self.stall_us, 0
             vtime.advance(us)
-        return self.counts((vtime.now - self.t0) // 1000)
+        return pot_counts(self.table, self.skin.read(self.t_ms))
 
     def _at(self, now):
-        t_ms = (now - self.t0) // 1000
-        self.play(t_ms)
-        vsys.stdout.buffer.room = t_ms >= self.mute_until
-        adc = getattr(machine.pins.get(self.pins["pot"]), "adc", None)
-        if adc is not None:
-            adc.source = self._pot
+        # Runs after every advance of the clock (once a tick, or more).
+        self.t_ms = t_ms = (now - self.t0) // 1000
+        if t_ms >= self.due:
+            self.play(t_ms)
         if self.frame_ms and t_ms >= self.next_frame:
             self.next_frame = t_ms + self.frame_ms
             self._frame(t_ms)
