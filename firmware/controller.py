@@ -1,8 +1,9 @@
 # The glide controller: soft start, contact, adaptive loop, session, faults.
 # Pure logic: the caller passes the time since the last tick and the sensor
-# sample, and gets back the current to command in uA. Integer-only and
-# allocation-free per tick (a line is formatted only when it is emitted), so
-# the same inputs give the same trace on CPython and on every MicroPython.
+# sample, and gets back the current to command in uA. Integer-only, so the
+# same inputs give the same trace on CPython and on every MicroPython, and
+# allocation-free per tick with a console as the log: status lines and events
+# are printed into its stage (telemetry.py), never built as strings.
 try:
     from micropython import const  # type: ignore  (the stub and the shim differ)
 except ImportError:  # CPython
@@ -49,7 +50,11 @@ class Controller:
             raise ValueError("rates must be at most 10000 uA/s")
         if session_s <= 0 or sleep_s <= 0 or cue_ms <= 0 or status_ms < 0:
             raise ValueError("timers must be positive")
+        # log: a console (console.Console: stage and end()), which gets lines
+        # without a heap allocation, or any callable that takes each line as
+        # a str (tests, host tools: log=lines.append).
         self.log = log
+        self.sink = log if hasattr(log, "end") else None
         self.hz = hz
         self.levels = tuple(levels)
         self.slew = slew
@@ -95,24 +100,27 @@ class Controller:
             r = self.inject
             live = False
         self.r = r
-        st = self.state
-        if st != OFF and st != FAULT:
+        # Few locals and call arguments: a frame over 11 words is heap
+        # allocated per call on ports without a Python stack (rp2, esp32).
+        if self.state != OFF and self.state != FAULT:
             if dt_us < 0:
                 self._fault(F_CLOCK, dt_us)
             elif dt_us > self.overrun_us:
                 self._fault(F_OVERRUN, dt_us)
             else:
-                self._step(st, dt_us, ms, r, live)
+                self._step(dt_us, ms, live)
         if self.status_ms:
             self.status_left -= ms
             if self.status_left <= 0:
                 self.status_left += self.status_ms
                 if self.status_left <= 0:
                     self.status_left = self.status_ms
-                self.log(telemetry.status(self))
+                self._status()
         return self.out
 
-    def _step(self, st, dt_us, ms, r, live):
+    def _step(self, dt_us, ms, live):
+        st = self.state
+        r = self.r
         contact = self.contact
         f = contact.update(r, live)
         if f:
@@ -190,8 +198,21 @@ class Controller:
             self._set(OFF, "STOPPED")
 
     # -- transitions ----------------------------------------------------------
+    def _status(self):
+        sink = self.sink
+        if sink is None:
+            self.log(telemetry.status(self))
+        else:
+            telemetry.status(self, sink.stage)
+            sink.end()
+
     def _event(self, name, extra=""):
-        self.log(telemetry.event(self, name, extra))
+        sink = self.sink
+        if sink is None:
+            self.log(telemetry.event(self, name, extra))
+        else:
+            telemetry.event(self, name, extra, sink.stage)
+            sink.end()
 
     def _set(self, state, name, extra=""):
         # Entering OFF or SEEK zeroes the output and starts the sleep timer;

@@ -136,6 +136,8 @@ class StdioPort:
     def readinto(self, buf):
         return self.rd.readinto(buf)
 
-    def write(self, buf):
-        return self.wr.write(buf)
+    def write(self, buf, off, n):
+        # MicroPython's own stream write(buf, off, max_len) -> bytes written:
+        # the console never has to slice its buffer (a slice is a heap object).
+        return self.wr.write(buf, off, n)
 

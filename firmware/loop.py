@@ -88,21 +88,27 @@ class Loop:
                 self.overruns += 1
                 deadline = ticks_add(now, period)
             if self.timing_us and ticks_diff(now, window) >= self.timing_us:
-                con.write(self.timing(ticks_diff(now, window)))
+                self.timing(ticks_diff(now, window), con.stage)
+                con.end()
                 window = now
                 self._clear()
 
-    def timing(self, span_us):
-        # The T line: achieved rate, worst lateness, tick cost mean/max (us),
-        # overruns, CPU load (% of the window spent ticking), free heap.
+    def timing(self, span_us, out):
+        # The T line, printed into the stream out (the console's stage, so
+        # nothing is allocated): achieved rate, worst lateness, tick cost
+        # mean/max (us), overruns, CPU load (% of the window spent ticking),
+        # free heap.
         ms = span_us // 1000 or 1
-        return "T t=%d hz=%d late=%d exec=%d/%d over=%d load=%d free=%d" % (
-            self.ctl.t, self.ticks * 1000 // ms, self.late_max,
-            self.exec_sum // (self.ticks or 1), self.exec_max, self.overruns,
-            self.exec_sum // (ms * 10), mem_free())
+        print("T t=", self.ctl.t, " hz=", self.ticks * 1000 // ms,
+              " late=", self.late_max,
+              " exec=", self.exec_sum // (self.ticks or 1), "/", self.exec_max,
+              " over=", self.overruns, " load=", self.exec_sum // (ms * 10),
+              " free=", mem_free(), sep="", end="", file=out)
+
+
+# gc.mem_free is MicroPython's; CPython hosts report -1.
+_mem_free = getattr(gc, "mem_free", None)
 
 
 def mem_free():
-    # gc.mem_free is MicroPython's; CPython hosts report -1.
-    f = getattr(gc, "mem_free", None)
-    return f() if f else -1
+    return _mem_free() if _mem_free else -1

@@ -38,7 +38,7 @@ def main():
         % (VERSION, sys.platform))
     for e in errors:
         log("# config: " + e)
-    ctl = Controller(log, **config.core(cfg))
+    ctl = Controller(con, **config.core(cfg))  # lines print into its stage
     ctl.set_level(cfg["level"])
     ctl.set_mode(cfg["mode"])
     ctl.set_biphasic(cfg["biphasic"])

@@ -4,6 +4,8 @@
 #   S  status, every status_ms
 #   E  event, on every transition and fault
 # Lines are only formatted when emitted; nothing here runs per tick otherwise.
+# status() and event() print into a stream or return a str: the two forms
+# must stay identical (tests/test_alloc.py compares them).
 from limits import DEVICE_MAX_UA, ABS_MAX_UA
 from waveform import NAMES
 
@@ -23,15 +25,27 @@ def header(c):
                 c.overrun, c.status_ms))
 
 
-def status(c):
-    return "S t=%d st=%s md=%s lv=%d r=%d tg=%d env=%d out=%d ph=%d" % (
-        c.t, STATES[c.state], NAMES[c.wave.mode], c.level, c.r,
-        c.target // 1000, c.env // 1000, c.out, c.phase)
+def status(c, out=None):
+    # Printed into out, a stream (the console's stage), when given: print
+    # formats in C and allocates nothing, so a board's status lines leave no
+    # garbage. Without a stream, the same line as a str (tests, host tools).
+    if out is None:
+        return "S t=%d st=%s md=%s lv=%d r=%d tg=%d env=%d out=%d ph=%d" % (
+            c.t, STATES[c.state], NAMES[c.wave.mode], c.level, c.r,
+            c.target // 1000, c.env // 1000, c.out, c.phase)
+    print("S t=", c.t, " st=", STATES[c.state], " md=", NAMES[c.wave.mode],
+          " lv=", c.level, " r=", c.r, " tg=", c.target // 1000,
+          " env=", c.env // 1000, " out=", c.out, " ph=", c.phase,
+          sep="", end="", file=out)
 
 
-def event(c, name, extra):
-    return "E t=%d ev=%s st=%s out=%d%s" % (
-        c.t, name, STATES[c.state], c.out, extra)
+def event(c, name, extra, out=None):
+    # As status(): into the stream out, or as a str.
+    if out is None:
+        return "E t=%d ev=%s st=%s out=%d%s" % (
+            c.t, name, STATES[c.state], c.out, extra)
+    print("E t=", c.t, " ev=", name, " st=", STATES[c.state], " out=", c.out,
+          extra, sep="", end="", file=out)
 
 
 def fault(code, value):

@@ -94,3 +94,76 @@ def test_bytes_that_are_not_text(con):
     c, usys, out = con()
     usys.stdin.buffer.feed(b"\xff\xfe\n")
     assert c.read_line() == "\ufffd"
+
+
+class SlowPort:
+    """A port that takes at most `most` bytes per write(buf, off, n), as a busy UART may."""
+
+    def __init__(self, most):
+        self.most, self.data, self.calls = most, bytearray(), []
+
+    def readable(self):
+        return False
+
+    def writable(self):
+        return True
+
+    def write(self, buf, off, n):
+        self.calls.append((off, n))
+        n = min(n, self.most)
+        self.data += bytes(buf[off:off + n])
+        return n
+
+
+def test_lines_printed_into_the_stage_queue_on_end(virtual):
+    console = virtual("console")
+    port = SlowPort(1000)
+    c = console.Console(port, 256, 32)
+    print("E t=", 5, " ev=", "MOVE", sep="", end="", file=c.stage)
+    c.end()
+    c.write("OK stop")
+    drain(c)
+    assert port.data == b"E t=5 ev=MOVE\nOK stop\n"
+
+
+def test_partial_writes_and_the_ring_wrap_keep_every_byte_in_order(virtual):
+    console = virtual("console")
+    port = SlowPort(7)
+    c = console.Console(port, 100, 16)  # lines of 40 wrap the 100-byte ring
+    want = []
+    for i in range(30):
+        line = ("E t=%d " % i).ljust(39, "x")
+        want.append(line)
+        c.write(line)
+        drain(c)
+    assert port.data.decode().splitlines() == want
+    assert all(n <= 16 for off, n in port.calls)
+
+
+def test_a_line_longer_than_the_copy_buffer(virtual):
+    console = virtual("console")
+    port = SlowPort(1000)
+    c = console.Console(port, 1024, 8)
+    c.write("# " + "y" * 300)  # longer than the stage too: it grows, the line stays whole
+    c.write("S t=1")
+    drain(c)
+    assert port.data.decode().splitlines() == ["# " + "y" * 300, "S t=1"]
+
+
+def test_drop_count_rides_on_a_status_line_from_the_stage(virtual):
+    console = virtual("console")
+    port = SlowPort(1000)
+    c = console.Console(port, 64, 64)
+    c.write("E " + "z" * 60)  # fills the ring
+    c.write("E t=1")  # dropped
+    print("S t=", 2, sep="", end="", file=c.stage)
+    c.end()  # dropped too
+    assert c.dropped == 2
+    drain(c)
+    print("E t=", 3, sep="", end="", file=c.stage)
+    c.end()  # not a status line: no count on it
+    print("S t=", 4, sep="", end="", file=c.stage)
+    c.end()
+    drain(c)
+    assert port.data.decode().splitlines()[1:] == ["E t=3", "S t=4 drop=2"]
+    assert c.dropped == 0

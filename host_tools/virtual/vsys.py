@@ -29,9 +29,12 @@ class _Out:
     def ready(self, flags):
         return 4 if self.room and flags & 4 else 0
 
-    def write(self, b):
-        self.sink(bytes(b))
-        return len(b)
+    def write(self, b, off=0, n=-1):
+        # A board's sys.stdout.buffer.write(buf[, off, max_len]): the console
+        # passes where its bytes start instead of slicing.
+        data = bytes(b[off:] if n < 0 else b[off:off + n])
+        self.sink(data)
+        return len(data)
 
 
 class _Stream:
