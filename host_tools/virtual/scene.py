@@ -20,11 +20,15 @@ class Skin:
     # by about 0.5 % (a deterministic LCG), 'stuck' freezes the reading.
     def __init__(self, open_ohm):
         self.open_ohm = open_ohm
-        self.base = open_ohm
         self.stuck = False
         self.drift = None
         self.seed = 12345
         self.value = open_ohm
+        self._base(open_ohm)
+
+    def _base(self, ohm):
+        self.base = ohm
+        self.span = ohm // 200 + 1  # the jitter: -span..span
 
     def set(self, value):
         self.drift = None
@@ -32,7 +36,7 @@ class Skin:
             self.stuck = True
         else:
             self.stuck = False
-            self.base = self.open_ohm if value == "open" else value
+            self._base(self.open_ohm if value == "open" else value)
 
     def start_drift(self, t0, spec):
         t1, a, b = spec
@@ -40,24 +44,25 @@ class Skin:
         self.drift = (t0, t1, a, b)
 
     def read(self, t_ms):
+        # Once a tick.
         if self.stuck:
             return self.value
         if self.drift:
             t0, t1, a, b = self.drift
             if t_ms >= t1:
                 self.drift = None
-                self.base = b
+                self._base(b)
             else:
-                self.base = a + (b - a) * (t_ms - t0) // (t1 - t0)
+                self._base(a + (b - a) * (t_ms - t0) // (t1 - t0))
         base = self.base
         if base >= self.open_ohm:
-            self.value = self.open_ohm
-        else:
-            self.seed = seed = (self.seed * 1103515245 + 12345) & 0x7FFFFFFF
-            span = base // 200 + 1
-            v = base + (seed >> 8) % (2 * span + 1) - span
-            self.value = v if v > 0 else 0
-        return self.value
+            self.value = base = self.open_ohm
+            return base
+        self.seed = seed = (self.seed * 1103515245 + 12345) & 0x7FFFFFFF
+        span = self.span
+        v = base + (seed >> 8) % (2 * span + 1) - span
+        self.value = v = v if v > 0 else 0
+        return v
 
 
 _seg = 0  # the table segment pot_counts found last
@@ -70,24 +75,25 @@ def pot_counts(table, ohm):
     # pot_ohm calls of a bisection over the counts), then the linear
     # interpolation solved for u. It runs once a tick. tests/test_hw.py checks
     # it against that bisection for every ohm of several tables.
-    if ohm <= 0:
-        return 0
-    top = table[64]
-    if ohm >= top:
-        if top >= table[0]:
-            return 65535
-        # A reversed pot (config allows pot_min_ohm > pot_max_ohm): pot_ohm
-        # falls with u, so a bisection over the counts settles on a rail.
-        return 65535 if hw.pot_ohm(table, 32800) <= ohm else 64
-    if table[0] > ohm:
-        return 64  # below the table (or a reversed pot): the bottom of the ADC
-    # The segment lo with table[lo] <= ohm < table[lo + 1]: the last call's
-    # (the skin moves slowly), else the last one that starts at or below ohm.
     global _seg
+    # The segment lo with table[lo] <= ohm < table[lo + 1]: most often the
+    # last call's, as the skin moves slowly.
     lo = _seg
     a = table[lo]
-    if a > ohm or table[lo + 1] <= ohm:
-        lo, hi = 0, 63
+    if not 0 < a <= ohm < table[lo + 1]:
+        if ohm <= 0:
+            return 0
+        top = table[64]
+        if ohm >= top:
+            if top >= table[0]:
+                return 65535
+            # A reversed pot (config allows pot_min_ohm > pot_max_ohm):
+            # pot_ohm falls with u, so a bisection over the counts settles
+            # on a rail.
+            return 65535 if hw.pot_ohm(table, 32800) <= ohm else 64
+        if table[0] > ohm:
+            return 64  # below the table (or a reversed pot): the ADC's bottom
+        lo, hi = 0, 63  # the last segment that starts at or below ohm
         while lo < hi:
             mid = (lo + hi + 1) >> 1
             if table[mid] <= ohm:
@@ -102,7 +108,7 @@ def pot_counts(table, ohm):
     # int would allocate on a board).
     u = (lo << 10) + (((ohm - a + 1) << 10) - 1) // (table[lo + 1] - a)
     if u < 64:
-        return 64  # the bottom rail reads 0: the ADC's lowest honest count
+        return 64  # counts under 64 read 0 (a short): the bisection's floor
     return u if u < 65472 else 65471  # above 65471 pot_ohm reads the top rail
 
 

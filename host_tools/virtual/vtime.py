@@ -8,18 +8,20 @@ _MASK = 0x3FFFFFFF
 _HALF = 0x20000000
 
 now = _MASK + 1 - 5000000  # virtual us since power-on (not wrapped)
+ticks = now & _MASK  # now as ticks_us gives it, kept with now
 hooks = []  # called with now after every advance
 
 
 def advance(us):
-    global now
+    global now, ticks
     now += us
+    ticks = now & 0x3FFFFFFF
     for h in hooks:
         h(now)
 
 
 def ticks_us():
-    return now & 0x3FFFFFFF
+    return ticks
 
 
 def ticks_ms():
@@ -31,14 +33,20 @@ def ticks_add(t, delta):
 
 
 def ticks_diff(a, b):
-    return ((a - b + 0x20000000) & 0x3FFFFFFF) - 0x20000000
+    # ((a - b + _HALF) & _MASK) - _HALF, which is a - b itself unless the
+    # ticks wrapped between a and b (once in 17.9 min): seven calls a tick.
+    d = a - b
+    if -0x20000000 <= d < 0x20000000:
+        return d
+    return ((d + 0x20000000) & 0x3FFFFFFF) - 0x20000000
 
 
 def sleep_us(us):
     # advance(us), inlined: the loop sleeps once a tick.
-    global now
+    global now, ticks
     if us > 0:
         now += us
+        ticks = now & 0x3FFFFFFF
         for h in hooks:
             h(now)
 
