@@ -24,7 +24,7 @@ class World(Player):
         self.partial = b""
         self.frame_ms = frame_ms
         self.next_frame = 0
-        self.t_ms = 0  # ms since power-on, as of the last advance of the clock
+        self.wake = 0  # the clock's now from which _at has something to do
         self.stdout = vsys.stdout.buffer
         self.stdout.sink = self._out
         # Every ADC the firmware makes on the pot's pin reads the skin.
@@ -53,17 +53,20 @@ class World(Player):
         self.stdout.room = t_ms >= self.mute_until
 
     def _pot(self):
-        # The ADC on the pot's pin reads this, once a tick: Player.counts
-        # inlined, at the time _at saw last.
+        # The ADC on the pot's pin reads this, once a tick (Player.counts).
         if self.stall_us:
             # A tick that hangs (a blocking call, a long GC): time runs on.
             us, self.stall_us = self.stall_us, 0
             vtime.advance(us)
-        return pot_counts(self.table, self.skin.read(self.t_ms))
+        return pot_counts(self.table, self.skin.read((vtime.now - self.t0) // 1000))
 
     def _at(self, now):
-        # Runs after every advance of the clock (once a tick, or more).
-        self.t_ms = t_ms = (now - self.t0) // 1000
+        # After every advance of the clock, mostly with nothing due.
+        if now >= self.wake:
+            self._due((now - self.t0) // 1000)
+
+    def _due(self, t_ms):
+        # A scenario step, an LED frame or the end may be due at t_ms.
         if t_ms >= self.due:
             self.play(t_ms)
         if self.frame_ms and t_ms >= self.next_frame:
@@ -71,6 +74,10 @@ class World(Player):
             self._frame(t_ms)
         if t_ms >= self.end_ms:
             raise End()
+        wake = self.due if self.due < self.end_ms else self.end_ms
+        if self.frame_ms and self.next_frame < wake:
+            wake = self.next_frame
+        self.wake = self.t0 + wake * 1000  # t_ms >= wake from then on
 
     def _frame(self, t_ms):
         pins = machine.pins
