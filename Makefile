@@ -10,8 +10,9 @@ MPVM := host_tools/wasm/node_modules/.installed
 run: $(STAMP)
 	$(VENV)/bin/glide sim
 
+# Tests marked slow (pyproject.toml) run only when CI is set: CI=true make test.
 test: $(STAMP) $(STUBS) $(MPVM)
-	$(PY) -m pytest
+	$(PY) -m pytest $(if $(CI),,-m "not slow")
 
 setup: $(STAMP) $(STUBS) $(MPVM)
 

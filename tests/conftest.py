@@ -37,3 +37,16 @@ def virtual(monkeypatch):
     yield importlib.import_module
     for name in sim.MODULES:
         sys.modules.pop(name, None)
+
+
+# Tests marked slow run only when CI is set (`CI=true make test`; the Makefile
+# passes -m "not slow" otherwise). Besides those marked in their own file:
+# the MicroPython VM through the 20-minute auto-off session (30-70 s alone).
+SLOW = {"test_conformance.py::test_micropython_vm_matches_cpython_and_passes_the_checker[auto-off]"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.nodeid.rsplit("/", 1)[-1] in SLOW:
+            item.add_marker(pytest.mark.slow)
