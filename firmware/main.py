@@ -18,7 +18,7 @@ from loop import Loop
 VERSION = "0.2.0"
 # sys.platform -> board module; other platforms (a host running the virtual
 # machine) get the Pico's pin map.
-BOARDS = {"rp2": "board_pico", "esp32": "board_esp32"}
+BOARDS = {"rp2": "board_pico", "esp32": "board_esp32", "qemu": "board_qemu"}
 
 
 def main():

@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import bench, check, flash, monitor, plot, send, sim, size
+from . import bench, check, emu, flash, monitor, plot, send, sim, size
 
 COMMANDS = {
     "sim": sim,
@@ -13,6 +13,7 @@ COMMANDS = {
     "flash": flash,
     "plot": plot,
     "bench": bench,
+    "emu": emu,
 }
 
 

@@ -9,7 +9,6 @@ new main.py starts.
 """
 import argparse
 import ast
-import glob
 import importlib
 import importlib.util
 import json
@@ -24,7 +23,7 @@ from collections import namedtuple
 
 import serial
 
-from . import FIRMWARE, firmware_path, mpy, serialport
+from . import FIRMWARE, firmware_path, manifest, mpy, serialport
 
 PLATFORMS = {"rp2": "pico", "esp32": "esp32"}  # sys.platform -> --board, as in main.BOARDS
 BOARD_FILES = {"pico": "board_pico.py", "esp32": "board_esp32.py"}
@@ -263,9 +262,8 @@ def use_mpy(want, board_mpy, cross):
 def firmware_files(board):
     """File names for board, main.py last: until it is there, a fresh board that an
     interrupted flash left half-done boots to a plain REPL, easy to flash again."""
-    other = [f for b, f in BOARD_FILES.items() if b != board]
-    names = sorted(os.path.basename(p) for p in glob.glob(os.path.join(FIRMWARE, "*.py")))
-    return [n for n in names if n not in other and n != MAIN] + [MAIN]
+    names = sorted(manifest.modules(board))
+    return [n for n in names if n != MAIN] + [MAIN]
 
 
 def build(board, mpy, tmp, config_path=None):

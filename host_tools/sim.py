@@ -4,7 +4,9 @@ The virtual board gives firmware/main.py a virtual `machine` (Pin, PWM, ADC, WDT
 virtual clock and a virtual console (host_tools/virtual/); a scenario drives its
 potentiometer, buttons and serial input. Virtual time is deterministic: the same
 scenario prints the same log, byte for byte, every time and on either runtime:
-CPython, or the official MicroPython VM (--runtime micropython).
+CPython, or the official MicroPython VM (--runtime micropython). --runtime qemu runs it
+on the emulated micro:bit instead (host_tools/emu.py): MicroPython's qemu port on an
+instruction-counted Cortex-M0, its own log byte-identical from run to run.
 """
 import json
 import os
@@ -12,13 +14,16 @@ import sys
 import tempfile
 import time
 
-from . import FIRMWARE, vm
+from . import FIRMWARE, emu, vm
 from .monitor import bar
 from .scenario import ScenarioError, library, load
 
 VIRTUAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "virtual")
 DEFAULT = "normal"
-RUNTIMES = ("cpython", "micropython")
+RUNTIMES = ("cpython", "micropython", "qemu")
+# The emulated board runs the scenario player inside the tick; at the micro:bit's
+# 16 MHz-class speed its cost would overrun the loop (docs/emulator.md).
+SIM_SHIFT = 3
 # The virtual board's glide.json: no boot window (nobody needs its REPL).
 BOARD_CONFIG = {"boot_ms": 0}
 # Everything a run imports, so the next run starts from a fresh board: the
@@ -28,16 +33,21 @@ MODULES += ["utime", "usys", "uselect"]
 FRAME_MS = 50  # LED frames for the terminal bars and pacing: 20 a second
 
 
-def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0):
+def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0, shift=SIM_SHIFT,
+                 realtime=False):
     """Run scenario scn on a fresh virtual board; emit(line) gets each line.
 
     config: the board's glide.json as a dict (default BOARD_CONFIG).
-    runtime: "cpython" (in this process) or "micropython" (the MicroPython VM, vm.py).
-    frame_ms: also emit an "@ t=..." LED line every frame_ms of virtual time (0: none).
+    runtime: "cpython" (in this process), "micropython" (the MicroPython VM, vm.py) or
+    "qemu" (the emulated micro:bit, emu.py, with -icount shift and realtime).
+    frame_ms: also emit an "@ t=..." LED line every frame_ms of virtual time (0: none;
+    not on qemu, whose console carries the firmware's bytes only).
     """
     config = BOARD_CONFIG if config is None else config
     if runtime == "micropython":
         return vm.run_scenario(scn, emit, config, frame_ms)
+    if runtime == "qemu":
+        return emu.run_scenario(scn, emit, config, shift, realtime)
     saved_path, saved_cwd = sys.path[:], os.getcwd()
     for name in MODULES:  # a fresh board: no module state from an earlier run
         sys.modules.pop(name, None)
@@ -105,7 +115,11 @@ def add_arguments(p):
     p.add_argument("--scenario", default=DEFAULT,
                    help="a scenario name (%s) or file; default %s" % (", ".join(library()), DEFAULT))
     p.add_argument("--runtime", choices=RUNTIMES, default="cpython",
-                   help="run the firmware on CPython (default) or in the MicroPython VM")
+                   help="run the firmware on CPython (default), in the MicroPython VM, or on "
+                        "the emulated micro:bit (qemu)")
+    p.add_argument("--shift", type=int, choices=sorted(emu.SHIFTS), default=SIM_SHIFT,
+                   help="qemu: -icount shift (6: 16 MHz-class, 3: 125 MHz-class; default %d)"
+                   % SIM_SHIFT)
     p.add_argument("--mode", help="start in this mode (ADV, LIFT, TAP, SCULPT)")
     p.add_argument("--level", type=int, help="start at this level (1..5)")
     p.add_argument("--config", metavar="JSON", help="the board's glide.json (default: %s)"
@@ -133,16 +147,21 @@ def run(args):
             config["level"] = args.level
         if args.runtime == "micropython":
             vm.check()
+        if args.runtime == "qemu" and args.speed:
+            raise ValueError("--speed is not for qemu: it runs as fast as it goes, or "
+                             "--realtime (icount align=on)")
     except (ScenarioError, OSError, ValueError, vm.VMError) as e:
         print("glide sim: %s" % e, file=sys.stderr)
         return 2
     pace = 1.0 if args.realtime else (1.0 / args.speed if args.speed > 0 else 0.0)
+    if args.runtime == "qemu":
+        pace = 0.0  # QEMU paces itself
     rec = open(args.record, "w", encoding="utf-8") if args.record else None
     show = Display(sys.stdout, pace, rec)
     try:
         run_scenario(scn, show.line, config, args.runtime,
-                     FRAME_MS if (pace or show.tty) else 0)
-    except vm.VMError as e:
+                     FRAME_MS if (pace or show.tty) else 0, args.shift, args.realtime)
+    except (vm.VMError, emu.EmuError) as e:
         print("glide sim: %s" % e, file=sys.stderr)
         return 1
     finally:

