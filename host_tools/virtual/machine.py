@@ -73,14 +73,18 @@ class WDT:
     def __init__(self, id=0, timeout=5000):
         self.timeout = timeout * 1000
         self.fed = vtime.now
-        vtime.hooks.append(self._check)
+        vtime.hook(self._check)
 
     def feed(self):
         self.fed = vtime.now
 
     def _check(self, now):
-        if now - self.fed > self.timeout:
+        # A clock hook: resets the board once timeout has passed unfed;
+        # otherwise asks to be run again when it would have.
+        expiry = self.fed + self.timeout + 1
+        if now >= expiry:
             raise WatchdogReset(now)
+        return expiry
 
 
 class WatchdogReset(Exception):

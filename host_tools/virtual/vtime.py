@@ -9,15 +9,39 @@ _HALF = 0x20000000
 
 now = _MASK + 1 - 5000000  # virtual us since power-on (not wrapped)
 ticks = now & _MASK  # now as ticks_us gives it, kept with now
-hooks = []  # called with now after every advance
+# Hooks: h(now) after an advance of the clock, returning the now from which it
+# must run again (the world's next scenario step, a watchdog's expiry). The
+# clock runs them all once now reaches the earliest such time: most ticks
+# call no hook at all. An alarm too early costs a call; never one too late.
+hooks = []
+alarm = 0
+
+
+def hook(h):
+    # Adds hook h, run at the next advance.
+    global alarm
+    hooks.append(h)
+    alarm = 0
+
+
+def _ring():
+    # Runs every hook; one that raises (the end, a reboot, a watchdog reset)
+    # leaves the alarm as it was, so they all run again at the next advance.
+    global alarm
+    due = now + 0x40000000
+    for h in hooks:
+        t = h(now)
+        if t < due:
+            due = t
+    alarm = due
 
 
 def advance(us):
     global now, ticks
     now += us
     ticks = now & 0x3FFFFFFF
-    for h in hooks:
-        h(now)
+    if now >= alarm:
+        _ring()
 
 
 def ticks_us():
@@ -47,8 +71,8 @@ def sleep_us(us):
     if us > 0:
         now += us
         ticks = now & 0x3FFFFFFF
-        for h in hooks:
-            h(now)
+        if now >= alarm:
+            _ring()
 
 
 def sleep_ms(ms):

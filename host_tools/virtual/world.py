@@ -29,7 +29,7 @@ class World(Player):
         self.stdout.sink = self._out
         # Every ADC the firmware makes on the pot's pin reads the skin.
         machine.sources[self.pins["pot"]] = self._pot
-        vtime.hooks.append(self._at)
+        vtime.hook(self._at)
 
     def button(self, name, level):
         machine.pins[self.pins["btn_" + name]].level = level
@@ -61,12 +61,13 @@ class World(Player):
         return pot_counts(self.table, self.skin.read((vtime.now - self.t0) // 1000))
 
     def _at(self, now):
-        # After every advance of the clock, mostly with nothing due.
+        # A clock hook: runs from the clock's now self.wake on, when a
+        # scenario step, an LED frame or the end is due; returns the next.
         if now >= self.wake:
             self._due((now - self.t0) // 1000)
+        return self.wake
 
     def _due(self, t_ms):
-        # A scenario step, an LED frame or the end may be due at t_ms.
         if t_ms >= self.due:
             self.play(t_ms)
         if self.frame_ms and t_ms >= self.next_frame:
