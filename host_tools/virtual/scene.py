@@ -28,7 +28,8 @@ class Skin:
 
     def _base(self, ohm):
         self.base = ohm
-        self.span = ohm // 200 + 1  # the jitter: -span..span
+        self.span = span = ohm // 200 + 1  # the jitter: -span..span
+        self.width = 2 * span + 1
 
     def set(self, value):
         self.drift = None
@@ -59,8 +60,7 @@ class Skin:
             self.value = base = self.open_ohm
             return base
         self.seed = seed = (self.seed * 1103515245 + 12345) & 0x7FFFFFFF
-        span = self.span
-        v = base + (seed >> 8) % (2 * span + 1) - span
+        v = base + (seed >> 8) % self.width - self.span
         self.value = v = v if v > 0 else 0
         return v
 
