@@ -9,6 +9,7 @@ The recipe (source package, every change made to it, build options, QEMU's setti
 RECIPE below and docs/emulator.md. Under -icount the emulated clock counts instructions,
 so a run gives the same bytes, timings included, every time.
 """
+import fcntl
 import hashlib
 import json
 import os
@@ -75,7 +76,7 @@ def _inputs():
     files = [os.path.join(FIRMWARE, f) for f in sorted(os.listdir(FIRMWARE)) if f.endswith(".py")]
     for d, _, names in sorted(os.walk(QEMU_DIR)):
         files += [os.path.join(d, n) for n in sorted(names) if not n.endswith(".pyc")]
-    files += [os.path.join(VIRTUAL, "scene.py"), os.path.join(VIRTUAL, "emuworld.py")]
+    files += [os.path.join(VIRTUAL, f) for f in ("scene.py", "emuworld.py", "emubench.py")]
     return files
 
 
@@ -167,6 +168,15 @@ def build(quiet=False, force=False):
     if os.path.exists(out) and not force:
         _say(quiet, "image up to date: %s" % out)
         return out
+    os.makedirs(cache_dir(), exist_ok=True)
+    with open(os.path.join(cache_dir(), "build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time in the shared tree
+        if os.path.exists(out) and not force:
+            return out
+        return _build(out, quiet)
+
+
+def _build(out, quiet):
     gone = missing_tools()
     if gone:
         raise EmuError("the emulated board needs Debian packages that are missing: %s\n"
@@ -187,10 +197,12 @@ def build(quiet=False, force=False):
     os.makedirs(nolib, exist_ok=True)  # the manifest takes nothing from micropython-lib
     t0 = time.monotonic()
     port = os.path.join(tree, "ports", "qemu")
-    # make does not see a changed MICROPY_HEAP_SIZE: recompile the file that uses it.
-    stale = os.path.join(port, "build-" + RECIPE["board"], "main.o")
-    if os.path.exists(stale):
-        os.remove(stale)
+    # make does not see a changed MICROPY_HEAP_SIZE, and makemanifest goes by file
+    # times: remake the file that uses the one and the frozen modules.
+    for stale in ("main.o", "frozen_content.c"):
+        stale = os.path.join(port, "build-" + RECIPE["board"], stale)
+        if os.path.exists(stale):
+            os.remove(stale)
     _say(quiet, "building MicroPython for ports/qemu BOARD=%s, heap %d B, firmware frozen in"
          % (RECIPE["board"], RECIPE["heap"]))
     _run(["make", jobs, "BOARD=" + RECIPE["board"], "MICROPY_HEAP_SIZE=%d" % RECIPE["heap"],

@@ -15,10 +15,12 @@ def board(virtual):
     return pico.make(cfg), machine, cfg
 
 
-def test_gamma_is_monotonic_and_spans_pwm(hw):
-    g = hw.gamma_table()
-    assert g[0] == 0 and g[-1] == 65535 and g == sorted(g)
-    assert g[128] < 65535 // 4  # perceptual: half brightness is well under half duty
+def test_led_duty_is_monotonic_and_spans_pwm(hw):
+    from limits import DEVICE_MAX_UA
+    g = [hw.duty(ua) for ua in range(DEVICE_MAX_UA + 1)]
+    assert g[0] == 0 and 65400 <= g[-1] <= 65535 and g == sorted(g)
+    assert g[DEVICE_MAX_UA // 2] < 65535 // 4 + 1  # perceptual: half the current, a quarter the duty
+    assert DEVICE_MAX_UA ** 2 * 580 < 2 ** 30  # a small int on a board
 
 
 def test_pot_mapping_rails_and_monotonic(hw):
@@ -117,10 +119,15 @@ class C:
         self.wave.mode = mode
 
 
+def hw_duty_max():
+    import hw
+    return hw.duty(680)
+
+
 def test_leds_show_current_phase_state_and_mode(board):
     b, machine, cfg = board
     b.show(C(680, 0, 3, mode=2))
-    assert b.out.duty_u16() == 65535
+    assert b.out.duty_u16() == hw_duty_max()
     assert (b.pos.value(), b.neg.value(), b.status.value()) == (1, 0, 1)
     assert [l.value() for l in b.mode_leds] == [0, 0, 1, 0]
     b.show(C(340, 1, 2))

@@ -6,8 +6,14 @@
 # emuworld.py) reads the outputs and sets the inputs. Nothing per call
 # allocates: register addresses above 2**30 are big ints, made once at import
 # and never added up per call.
-from umachine import *  # noqa: F401,F403  (mem32, reset, ...: the port's own)
+import umachine
 from umachine import mem32
+
+
+def __getattr__(name):
+    # The port's own (reset, mem8, ...), looked up on use: copying them all
+    # in would cost heap on a 10 KB board.
+    return getattr(umachine, name)
 
 _GPIO = 0x50000000
 _OUTSET = _GPIO + 0x508

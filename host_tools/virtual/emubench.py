@@ -1,0 +1,161 @@
+# glide bench --target qemu, on the emulated board: the firmware's own Loop,
+# Controller, Console and board_qemu, timed on the chip's instruction-counted
+# clock, so every figure is the same on every run. Frozen into the image beside
+# emuworld; host_tools/bench.py starts it over the REPL and prints the table.
+# Each result is one line "key value..." on the console.
+# The firmware is imported only once the ballast is in place: its modules'
+# RAM counts against the budget, as on a real board.
+import gc
+import time
+
+import micropython
+
+_MOIST = 12000  # ohms on the sensor in treatment (level 5 then runs at its cap)
+
+
+class Sensor:
+    # The ADC's source: counts for the skin, flipped to open circuit on
+    # request, noting the time of the read that first sees it.
+    def __init__(self, cfg):
+        import hw
+        import machine
+        table = hw.pot_table(cfg["pot_min_ohm"], cfg["pot_max_ohm"])
+        self.moist = 32768
+        while hw.pot_ohm(table, self.moist) > _MOIST:  # once, at set-up
+            self.moist -= 64
+        self.counts = self.moist
+        self.lift_at = -1  # ticks_us of the read that saw the lift-off
+        machine.ADC.source = self.read
+
+    def read(self):
+        if self.counts == 65535 and self.lift_at < 0:
+            self.lift_at = time.ticks_us()
+        return self.counts
+
+
+class ZeroWatch:
+    # Notes when the output LED's PWM is first set to 0 after a lift-off.
+    at = -1
+    armed = False
+    duty = None  # machine.PWM's own duty_u16
+
+    def duty_u16(self, d=None):
+        if d == 0 and ZeroWatch.armed and ZeroWatch.at < 0:
+            ZeroWatch.at = time.ticks_us()
+        return ZeroWatch.duty(self, d)
+
+
+def _setup(hz, mode, log_buf):
+    import board_qemu
+    import config
+    import loop
+    from console import Console
+    from controller import Controller
+    cfg = config.defaults()
+    cfg["hz"] = hz
+    cfg["log_buf"] = log_buf
+    sensor = Sensor(cfg)
+    board = board_qemu.make(cfg)
+    con = Console(board.port, cfg["log_buf"], cfg["log_bytes"])
+    ctl = Controller(con, **config.core(cfg))
+    ctl.set_level(5)
+    ctl.set_mode(mode)
+    lp = loop.Loop(ctl, board, con, hz, 0)
+    ctl.start()
+    return sensor, board, con, ctl, lp
+
+
+def _treat(ctl, lp):
+    # Contact and the soft start, until the output is at its target.
+    n = 0
+    while ctl.state != 3 and n < 20000:  # TREAT
+        lp.run(1)
+        n += 1
+
+
+def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
+    # budget: the heap (bytes) to leave the firmware, as on a real micro:bit:
+    # the rest of this image's heap is taken by a ballast first. log_buf: the
+    # console's ring (glide.json's log_buf).
+    gc.collect()
+    ballast = bytearray(max(0, gc.mem_free() + gc.mem_alloc() - budget))  # noqa: F841
+    gc.collect()
+    print("heap budget", budget, "free_at_start", gc.mem_free())
+    for m in ("machine", "limits", "contact", "waveform", "telemetry", "controller",
+              "commands", "config", "console", "loop", "hw", "board_qemu"):
+        __import__(m)
+        gc.collect()
+        print("import", m, gc.mem_free())
+    import machine
+    ZeroWatch.duty = machine.PWM.duty_u16
+    machine.PWM.duty_u16 = ZeroWatch.duty_u16
+    for mode in modes:
+        sensor, board, con, ctl, lp = _setup(200, mode, log_buf)
+        gc.collect()
+        print("free_after_startup", mode, gc.mem_free())
+        # Controller alone: the same call the loop makes, in treatment.
+        _treat(ctl, lp)
+        r = _MOIST
+        n = 2000
+        worst = 0
+        t0 = time.ticks_us()
+        for i in range(n):
+            a = time.ticks_us()
+            ctl.tick(5000, r + (i & 1))
+            d = time.ticks_diff(time.ticks_us(), a)
+            if d > worst:
+                worst = d
+        total = time.ticks_diff(time.ticks_us(), t0)
+        c0 = time.ticks_cpu()
+        for i in range(n):
+            ctl.tick(5000, r + (i & 1))
+        cyc = time.ticks_diff(time.ticks_cpu(), c0)
+        print("controller", mode, total * 100 // n, worst, cyc * 100 // n)
+        # The whole loop iteration at 200 Hz: console, board I/O, status lines.
+        lp._clear()
+        lp.run(1000)
+        print("loop", mode, lp.exec_sum * 100 // lp.ticks, lp.exec_max, lp.overruns,
+              lp.late_max, lp.exec_sum // (lp.ticks * 50))
+        # Heap: bytes allocated per tick (all, freed or not), and garbage left.
+        gc.collect()
+        total0 = micropython.mem_total()
+        gc.disable()
+        kept = 0
+        done = 0
+        while done < alloc_ticks:
+            a = gc.mem_alloc()
+            lp.run(500)
+            kept += gc.mem_alloc() - a
+            done += 500
+            gc.collect()
+        gc.enable()
+        print("alloc", mode, done, micropython.mem_total() - total0, kept, gc.mem_free())
+        # Contact loss to output 0: from the read that sees it to the PWM write.
+        ZeroWatch.at = -1
+        ZeroWatch.armed = True
+        sensor.counts = 65535
+        ticks = lp.ticks
+        lp.run(1)
+        ZeroWatch.armed = False
+        print("latency", mode, time.ticks_diff(ZeroWatch.at, sensor.lift_at),
+              lp.ticks - ticks, ctl.out)
+        machine.ADC.source = None
+        del sensor, board, con, ctl, lp
+        gc.collect()
+    # The highest rate the loop holds with no overrun for 2 s in treatment (LIFT).
+    best = 0
+    for hz in (200, 250, 400, 500, 800, 1000):
+        sensor, board, con, ctl, lp = _setup(hz, 1, log_buf)
+        _treat(ctl, lp)
+        lp._clear()
+        lp.run(hz * 2)
+        over = lp.overruns
+        print("rate", hz, over, lp.exec_sum * hz // (lp.ticks * 10000))
+        machine.ADC.source = None
+        del sensor, board, con, ctl, lp
+        gc.collect()
+        if over:
+            break
+        best = hz
+    machine.PWM.duty_u16 = ZeroWatch.duty
+    print("best_rate", best)
