@@ -1,16 +1,21 @@
-"""glide bench: how fast the firmware runs on each runtime.
+"""glide bench: how fast the firmware runs on each runtime, and on the emulated micro:bit.
 
-Prints two tables: the controller's cost per tick in each mode (the same code a board
-runs every 5 ms), and how many times faster than real time a 200 Hz session runs on the
-virtual board (wall time of `glide sim` against the scenario's virtual time).
-A benchmark, not a test: the figures depend on the machine and its load.
+--target host (default) prints two tables: the controller's cost per tick in each mode
+(the same code a board runs every 5 ms), and how many times faster than real time a
+200 Hz session runs on the virtual board (wall time of `glide sim` against the scenario's
+virtual time). A benchmark, not a test: those figures depend on the machine and its load.
+
+--target qemu runs the firmware's own loop on the emulated micro:bit (host_tools/emu.py)
+under -icount, where the clock counts instructions: per-mode tick cost, load, heap,
+allocation, contact-loss latency and the highest rate held. Those figures are the same on
+every run and every machine.
 """
 import subprocess
 import sys
 import tempfile
 import time
 
-from . import FIRMWARE, scenario, sim, vm
+from . import FIRMWARE, emu, scenario, sim, vm
 
 SCENARIOS = ("normal", "every-mode", "idle-sleep")
 
@@ -69,16 +74,99 @@ def speedup(name, runtime, repeat):
     return scn.end_ms / 1000, best, scn.end_ms / 1000 / best
 
 
+MODES = ("ADV", "LIFT", "TAP", "SCULPT")
+LOG_BUF = 512  # the emulated micro:bit's glide.json log_buf: a 2 KB ring is a fifth of its heap
+FULL_RAM = 16384  # the nRF51822's whole RAM: the budget tried when the micro:bit's heap is too small
+
+
+def qemu_figures(shift, budget, modes=(0, 1, 2, 3), alloc_ticks=10000, say=None):
+    """Run emubench on the emulated board; {key: [values...]} per result line."""
+    got = {}
+
+    def take(line):
+        words = line.split()
+        if words and words[0] in ("heap", "free_after_startup", "controller", "loop", "alloc",
+                                  "latency", "rate", "best_rate", "import"):
+            got.setdefault(words[0], []).append([int(w) for w in words[1:] if w.lstrip("-").isdigit()])
+            if say and words[0] in ("controller", "rate"):
+                say(".")
+    emu.run_code("import emubench\nemubench.run(%d, %d, %r, %d)\n"
+                 % (budget, LOG_BUF, tuple(modes), alloc_ticks), take, shift=shift, timeout=300)
+    return got
+
+
+def qemu_table(shift, got, budget, out=print):
+    """The bench table for one shift from qemu_figures."""
+    ns = 1 << shift
+    out("emulated micro:bit: MicroPython 1.25 qemu port, Cortex-M0, -icount shift=%d "
+        "(%d ns an instruction: %s)" % (shift, ns, emu.SHIFTS[shift]))
+    out("heap budget %d B, glide.json log_buf %d, 200 Hz, level 5, moist skin (12 kohm)"
+        % (budget, LOG_BUF))
+    modes = [r[0] for r in got["controller"]]
+    out("%-44s" % "" + "".join("%10s" % MODES[m] for m in modes))
+
+    def row(name, key, f):
+        out("%-44s" % name + "".join("%10s" % f(r) for r in got[key]))
+    row("controller tick, mean us", "controller", lambda r: "%.1f" % (r[1] / 100))
+    row("controller tick, mean cycles", "controller", lambda r: "%d" % (r[1] * 10 // ns))
+    row("controller tick, max us", "controller", lambda r: r[2])
+    row("loop iteration, mean us", "loop", lambda r: "%.1f" % (r[1] / 100))
+    row("loop iteration, mean cycles", "loop", lambda r: "%d" % (r[1] * 10 // ns))
+    row("loop iteration, max us", "loop", lambda r: r[2])
+    row("CPU load at 200 Hz, %", "loop", lambda r: r[5])
+    row("overruns in 1000 ticks", "loop", lambda r: r[3])
+    row("heap free after start-up, B", "free_after_startup", lambda r: r[1])
+    row("heap free in treatment, B", "alloc", lambda r: r[4])
+    row("heap allocated per tick, B (freed at once)", "alloc", lambda r: "%.1f" % (r[2] / r[1]))
+    row("garbage per tick, B", "alloc", lambda r: "%.2f" % (r[3] / r[1]))
+    row("ticks measured for the heap", "alloc", lambda r: r[1])
+    row("contact loss -> output 0, us", "latency", lambda r: r[1])
+    row("contact loss -> output 0, ticks", "latency", lambda r: "same" if r[2] == 1 else r[2])
+    rates = " ".join("%d Hz: %s" % (r[0], "%d overruns" % r[1] if r[1] else "0 overruns, load %d %%"
+                                    % r[2]) for r in got["rate"])
+    out("highest rate with 0 overruns for 2 s (LIFT): %d Hz (%s)" % (got["best_rate"][0][0], rates))
+
+
+def bench_qemu(shifts, out=print):
+    for shift in shifts:
+        budget = emu.BUDGET
+        try:
+            got = qemu_figures(shift, budget, say=lambda s: print(s, end="", file=sys.stderr, flush=True))
+        except emu.EmuError as e:
+            if "MemoryError" not in str(e):
+                raise
+            # Say where it ran out, then show the figures with the chip's whole RAM as heap.
+            out("shift %d: the firmware does not fit a %d B heap: %s"
+                % (shift, budget, str(e).strip().splitlines()[-1]))
+            budget = FULL_RAM
+            got = qemu_figures(shift, budget, say=lambda s: print(s, end="", file=sys.stderr, flush=True))
+        print(file=sys.stderr)
+        qemu_table(shift, got, budget, out)
+        out("")
+
+
 def add_arguments(p):
+    p.add_argument("--target", choices=("host", "qemu"), default="host",
+                   help="host: CPython and the MicroPython VM on this machine (default); "
+                        "qemu: the emulated micro:bit, instruction-counted")
+    p.add_argument("--shift", type=int, action="append", choices=sorted(emu.SHIFTS),
+                   help="qemu: -icount shift(s) (default: 6 and 3)")
     p.add_argument("--runtime", choices=sim.RUNTIMES, action="append",
-                   help="runtime(s) to time (default: both)")
+                   help="host: runtime(s) to time (default: cpython and micropython)")
     p.add_argument("--scenario", action="append", help="scenario(s) (default: %s)"
                    % ", ".join(SCENARIOS))
     p.add_argument("--repeat", type=int, default=3, help="runs per figure, best kept (default 3)")
 
 
 def run(args):
-    runtimes = args.runtime or list(sim.RUNTIMES)
+    if args.target == "qemu":
+        try:
+            bench_qemu(args.shift or [6, 3])
+        except emu.EmuError as e:
+            print("glide bench: %s" % e, file=sys.stderr)
+            return 1
+        return 0
+    runtimes = args.runtime or ["cpython", "micropython"]
     names = args.scenario or list(SCENARIOS)
     print("controller tick, us (200 Hz, level 5, in contact)")
     print("%-12s %8s %8s %8s %8s" % ("runtime", "ADV", "LIFT", "TAP", "SCULPT"))
