@@ -47,7 +47,12 @@ PINS = ("out", "pos", "neg", "status", "pot", "btn_contact", "btn_mode",
 def defaults():
     cfg = {"levels": list(LEVEL_CAPS), "mode": 0, "pins": {}}
     for k in INTS:
-        cfg[k] = INTS[k][0]
+        # | 0: a frozen build keeps an int above 8191 in a constant tuple as a
+        # long int in flash (mpy-tool's limit, safe for 16-bit targets), and
+        # every sum or product with one allocates 32 B: vmax_mv's 10000 left
+        # 32 B of garbage per tick, a 10 ms GC every ~160 ticks on a micro:bit.
+        # The or turns it into a small int, once, at boot.
+        cfg[k] = INTS[k][0] | 0
     for k in BOOLS:
         cfg[k] = BOOLS[k]
     return cfg
