@@ -5,7 +5,6 @@
 # The masks are literals in the functions the firmware calls every tick
 # (a constant is quicker to load than a module global, on either runtime).
 _MASK = 0x3FFFFFFF
-_HALF = 0x20000000
 
 now = _MASK + 1 - 5000000  # virtual us since power-on (not wrapped)
 ticks = now & _MASK  # now as ticks_us gives it, kept with now
@@ -57,7 +56,7 @@ def ticks_add(t, delta):
 
 
 def ticks_diff(a, b):
-    # ((a - b + _HALF) & _MASK) - _HALF, which is a - b itself unless the
+    # ((a - b + 2**29) & _MASK) - 2**29, which is a - b itself unless the
     # ticks wrapped between a and b (once in 17.9 min): seven calls a tick.
     d = a - b
     if -0x20000000 <= d < 0x20000000:

@@ -64,10 +64,11 @@ class World(Player):
         # A clock hook: runs from the clock's now self.wake on, when a
         # scenario step, an LED frame or the end is due; returns the next.
         if now >= self.wake:
-            self._due((now - self.t0) // 1000)
+            self._events((now - self.t0) // 1000)
         return self.wake
 
-    def _due(self, t_ms):
+    def _events(self, t_ms):
+        # Whatever is due at t_ms; then when the next thing is.
         if t_ms >= self.due:
             self.play(t_ms)
         if self.frame_ms and t_ms >= self.next_frame:
