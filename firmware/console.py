@@ -81,46 +81,54 @@ class Console:
 
     def end(self):
         # Queue the line printed into self.stage; never blocks. A status
-        # line after drops gets " drop=N" appended.
-        stage = self.stage
-        n = stage.tell()
-        tell = False
-        if self.dropped and n:
-            stage.seek(0)
-            stage.readinto(self.tmp, 1)
-            if self.tmp[0] == _S:
-                tell = True
-                stage.seek(n)
-                print(" drop=", self.dropped, sep="", end="", file=stage)
-                n = stage.tell()
-        stage.seek(0)
-        if self.used + n >= self.size:  # with its newline it does not fit
+        # line after drops gets " drop=N" appended. end and _put keep their
+        # frames within 11 words (one heap allocation per call otherwise, on
+        # ports without a Python stack: ~550 us on the emulated micro:bit).
+        st = self.stage
+        n = st.tell()
+        k = self._note(st, n) if self.dropped and n else n
+        st.seek(0)
+        if self.used + k >= self.size:  # with its newline it does not fit
             self.dropped += 1
             return
-        if tell:
+        if k != n:  # the drop count went out
             self.dropped = 0
-        stage.seek(n)
-        stage.write(_NL)
-        self._put(n + 1)
+        st.seek(k)
+        st.write(_NL)
+        self._put(k + 1)
+
+    def _note(self, st, n):
+        # -> the line's length, with " drop=N" appended to a status line.
+        st.seek(0)
+        st.readinto(self.tmp, 1)
+        if self.tmp[0] == _S:
+            st.seek(n)
+            print(" drop=", self.dropped, sep="", end="", file=st)
+            return st.tell()
+        return n
 
     def _put(self, n):
         # Moves n bytes from the stage into the ring, in pieces that fit the
         # tmp buffer and stop at the ring's end; leaves the stage empty.
-        stage, ring, tmp = self.stage, self.ring, self.tmp
-        stage.seek(0)
+        st = self.stage
+        st.seek(0)
         self.used += n
         h = self.head
         while n:
-            k = min(n, len(tmp), self.size - h)
-            stage.readinto(tmp, k)
-            ring.seek(h)
-            ring.write(tmp, 0, k)
+            k = self.size - h
+            if k > n:
+                k = n
+            if k > len(self.tmp):
+                k = len(self.tmp)
+            st.readinto(self.tmp, k)
+            self.ring.seek(h)
+            self.ring.write(self.tmp, 0, k)
             h += k
             if h == self.size:
                 h = 0
             n -= k
         self.head = h
-        stage.seek(0)
+        st.seek(0)
 
     def flush(self):
         # Write what the port takes now, at most one chunk. Returns bytes left.

@@ -89,6 +89,10 @@ class Controller:
         self.phase = 0
 
     # -- the tick -----------------------------------------------------------
+    # Frames stay within 11 words (mpy-cross prelude n_state <= 11): on ports
+    # without a Python stack (micro:bit, rp2, esp32) a larger frame is heap
+    # allocated per call, which cost ~550 us a call on the emulated 16 MHz
+    # micro:bit, more than the rest of _step. Hence few locals, reused.
     def tick(self, dt_us, r, live=True):
         # dt_us: time since the previous tick; r: sensor sample in ohms;
         # live: False when r is a fixed stand-in (a button), never "stuck".
@@ -100,15 +104,21 @@ class Controller:
             r = self.inject
             live = False
         self.r = r
-        # Few locals and call arguments: a frame over 11 words is heap
-        # allocated per call on ports without a Python stack (rp2, esp32).
         if self.state != OFF and self.state != FAULT:
             if dt_us < 0:
                 self._fault(F_CLOCK, dt_us)
             elif dt_us > self.overrun_us:
                 self._fault(F_OVERRUN, dt_us)
             else:
-                self._step(dt_us, ms, live)
+                us = self.contact.update(r, live)  # a sensor fault code, or 0
+                if us:
+                    self._fault(us, r)
+                else:
+                    # Rates are uA/s and the envelope nA, so a step is
+                    # rate * dt_us / 1000; dt in 10 us units keeps the
+                    # product a small int (< 2**30) for every allowed rate
+                    # and the longest tick overrun allows.
+                    self._step(dt_us // 10, ms)
         if self.status_ms:
             self.status_left -= ms
             if self.status_left <= 0:
@@ -118,16 +128,11 @@ class Controller:
                 self._status()
         return self.out
 
-    def _step(self, dt_us, ms, live):
+    def _step(self, d, ms):
+        # d: the tick in 10 us units; the sample is self.r, already checked.
         st = self.state
-        r = self.r
-        contact = self.contact
-        f = contact.update(r, live)
-        if f:
-            self._fault(f, r)
-            return
         self.session_left -= ms
-        if not contact.on:
+        if not self.contact.on:
             if st == SEEK:
                 self.sleep_left -= ms
                 if self.sleep_left <= 0:
@@ -151,50 +156,46 @@ class Controller:
             if self.session_left <= 0:
                 st = self._set(STOP, "AUTOOFF")
         cap = self.levels[self.level - 1]
-        # Rates are uA/s and the envelope nA, so a step is rate * dt_us / 1000;
-        # taking dt in 10 us units keeps the product a small int (< 2**30) for
-        # every allowed rate and the longest tick overrun allows.
         # Adaptive loop: the level cap, lowered where the compliance voltage
         # runs out (I * R <= vmax). The target falls at once and rises at most
         # `adapt` uA/s; the envelope follows it at most `slew` uA/s. A stop
         # ramps the envelope down at `stop_slew` and never lets it rise.
-        want = self.vmax_mv * 1000 // r
-        if want > cap:
-            want = cap
-        want *= 1000
+        x = self.vmax_mv * 1000 // self.r  # uA the compliance allows
+        if x > cap:
+            x = cap
+        x *= 1000
         tg = self.target
-        if want < tg:
-            tg = want
+        if x < tg:
+            tg = x
         elif st != STOP:
-            tg += self.adapt * (dt_us // 10) // 100
-            if tg > want:
-                tg = want
+            tg += self.adapt * d // 100
+            if tg > x:
+                tg = x
         self.target = tg
-        env = self.env
+        x = self.env
         if st == STOP:
-            env -= self.stop_slew * (dt_us // 10) // 100
-            if env < 0:
-                env = 0
-        if env > tg:
-            env = tg
+            x -= self.stop_slew * d // 100
+            if x < 0:
+                x = 0
+        if x > tg:
+            x = tg
         elif st != STOP:
-            env += self.slew * (dt_us // 10) // 100
-            if env > tg:
-                env = tg
-        self.env = env
-        wave = self.wave
-        wave.advance(ms)
-        out_na = env * wave.level >> 8
-        out = out_na // 1000
-        if out > cap:
-            self._fault(F_INTERNAL, out)
+            x += self.slew * d // 100
+            if x > tg:
+                x = tg
+        self.env = x
+        self.wave.advance(ms)
+        x = x * self.wave.level >> 8  # nA out
+        tg = x // 1000  # uA out
+        if tg > cap:
+            self._fault(F_INTERNAL, tg)
             return
-        self.out_na = out_na
-        self.out = guard(out)
-        self.phase = wave.phase
-        if st == RAMP and env >= self.target:
+        self.out_na = x
+        self.out = guard(tg)
+        self.phase = self.wave.phase
+        if st == RAMP and self.env >= self.target:
             self._set(TREAT, "TREAT")
-        elif st == STOP and env == 0:
+        elif st == STOP and self.env == 0:
             self._set(OFF, "STOPPED")
 
     # -- transitions ----------------------------------------------------------
