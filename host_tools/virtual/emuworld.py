@@ -54,6 +54,7 @@ class World(Player):
         self.pins = dict(sys.modules["board_qemu"].PINS)
         self.pins.update(cfg["pins"])
         self.t0 = time.ticks_ms()
+        self.t_ms = 0
 
     def button(self, name, level):
         pin = machine.pins.get(self.pins["btn_" + name])
@@ -65,10 +66,11 @@ class World(Player):
         fed.extend(line.encode())
         fed.append(10)
 
-    def read(self):
-        # The sensor read, once per tick: the scenario advances here, so a
-        # step acts on the tick after the one it falls in.
+    def step(self):
+        # At the start of every tick (the console's poll for input): the
+        # steps due now act on this very tick.
         t_ms = time.ticks_diff(time.ticks_ms(), self.t0)
+        self.t_ms = t_ms
         if t_ms >= self.due:
             self.play(t_ms)
         wdt = machine.WDT.last
@@ -81,18 +83,38 @@ class World(Player):
             # A tick that hangs (a blocking call, a long GC): time runs on.
             time.sleep_us(self.stall_us)
             self.stall_us = 0
-        return self.counts(t_ms)
+
+    def read(self):
+        # The potentiometer's reading, once per tick, unless the contact
+        # button stands in for it.
+        return self.counts(self.t_ms)
+
+    def attach(self):
+        # Hooks the world into the freshly imported board: the sensor's ADC,
+        # and the console's poll, which the loop makes first thing each tick.
+        import board_qemu
+        port = board_qemu.UartPort
+        readable = port.readable
+
+        def polled(p):
+            self.step()
+            return readable(p)
+        port.readable = polled
+        machine.ADC.source = self.read
 
 
 def run(text=None, steps=None, end_ms=0):
     # Powers the board on with glide.json = text (None: no file) and runs the
     # unchanged main.py; with steps, plays that scenario until its end.
     vfs.mount(Flash(text), "/")
-    import board_qemu  # noqa: F401  (its pin map and port, for the world)
+    import board_qemu  # noqa: F401  (its pin map, for the world)
+    world = None
     if steps is not None:
-        machine.ADC.source = World(steps, end_ms, config.load()[0]).read
+        world = World(steps, end_ms, config.load()[0])
     try:
         while True:
+            if world:
+                world.attach()
             try:
                 import main  # noqa: F401  (runs the firmware)
                 break

@@ -10,7 +10,12 @@ typedef struct {
     volatile uint32_t START;        // 0x000
     volatile uint32_t r0[15];
     volatile uint32_t CAPTURE[4];   // 0x040
-    volatile uint32_t r1[(0x504 - 0x050) / 4];
+    volatile uint32_t r1[(0x140 - 0x050) / 4];
+    volatile uint32_t COMPARE[4];   // 0x140: events
+    volatile uint32_t r4[(0x304 - 0x150) / 4];
+    volatile uint32_t INTENSET;     // 0x304
+    volatile uint32_t INTENCLR;     // 0x308
+    volatile uint32_t r5[(0x504 - 0x30c) / 4];
     volatile uint32_t MODE;         // 0x504
     volatile uint32_t BITMODE;      // 0x508
     volatile uint32_t r2;
@@ -21,6 +26,10 @@ typedef struct {
 
 #define TIMER0 ((timer_t *)0x40008000)
 #define TIMER1 ((timer_t *)0x40009000)
+#define TIMER1_IRQ (1 << 9)
+#define NVIC_ISER (*(volatile uint32_t *)0xE000E100)
+#define NVIC_ICER (*(volatile uint32_t *)0xE000E180)
+#define NVIC_ICPR (*(volatile uint32_t *)0xE000E280)
 
 static uint32_t started;
 
@@ -58,9 +67,26 @@ mp_uint_t mp_hal_ticks_ms(void) {
 }
 
 void mp_hal_delay_us(mp_uint_t us) {
+    // Sleep in WFI until TIMER1 reaches the end, instead of spinning: under
+    // -icount sleep=off QEMU then jumps its clock to that moment, so idle time
+    // costs the host nothing and the wake-up is still exact. Interrupts stay
+    // masked (PRIMASK): a pending interrupt wakes WFI without being taken,
+    // which matters as the port's vector table has no entry for TIMER1.
     uint32_t t0 = mp_hal_ticks_us();
+    TIMER1->CC[1] = t0 + us;
+    TIMER1->COMPARE[1] = 0;
+    TIMER1->INTENSET = 1 << 17; // COMPARE[1]
+    __asm volatile ("cpsid i" ::: "memory");
+    NVIC_ISER = TIMER1_IRQ;
     while (mp_hal_ticks_us() - t0 < us) {
+        __asm volatile ("wfi");
+        TIMER1->COMPARE[1] = 0;
+        NVIC_ICPR = TIMER1_IRQ;
     }
+    NVIC_ICER = TIMER1_IRQ;
+    NVIC_ICPR = TIMER1_IRQ;
+    TIMER1->INTENCLR = 1 << 17;
+    __asm volatile ("cpsie i" ::: "memory");
 }
 
 void mp_hal_delay_ms(mp_uint_t ms) {
