@@ -104,3 +104,17 @@ def test_bad_serial_command_answered_never_crashes(cmd):
     lines = run("0 start adv 2\n100 skin 12000\n1500 %s\n3000 end\n" % cmd)
     assert any(l.startswith("ERR ") for l in lines)
     assert events(lines, "TREAT") and not events(lines, "FAULT")
+
+
+def test_skin_jitter_is_the_31_bit_lcg_on_small_ints(virtual):
+    # scene.Skin keeps its seed in halves so that a board never makes a big int;
+    # the sequence must stay the plain LCG's, or every golden trace would move.
+    scene = virtual("scene")
+    skin = scene.Skin(2000000)
+    skin.set(20000)
+    seed = 12345
+    for _ in range(100000):
+        seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
+        v = skin.read(0)
+        assert (skin.sh << 16 | skin.sl) == seed
+        assert v == 20000 + (seed >> 8) % 203 - 101  # span 101 ohm each way

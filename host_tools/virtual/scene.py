@@ -22,7 +22,11 @@ class Skin:
         self.open_ohm = open_ohm
         self.stuck = False
         self.drift = None
-        self.seed = 12345
+        # The LCG's 31-bit seed (12345 at first) as a 15-bit high and a 16-bit
+        # low half: a seed of 2**30 or more is a big int on a board, and a big
+        # int allocates on every tick.
+        self.sh = 0
+        self.sl = 12345
         self.value = open_ohm
         self._base(open_ohm)
 
@@ -59,8 +63,15 @@ class Skin:
         if base >= self.open_ohm:
             self.value = base = self.open_ohm
             return base
-        self.seed = seed = (self.seed * 1103515245 + 12345) & 0x7FFFFFFF
-        v = base + (seed >> 8) % self.width - self.span
+        # seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF, worked out on the
+        # halves (1103515245 = 16838 * 2**16 + 20077) so that no intermediate
+        # reaches 2**30.
+        sh, sl = self.sh, self.sl
+        q = (sl & 0xFF) * 20077 + ((sl >> 8) * 20077 & 0xFF) * 256 + 12345
+        self.sl = lo = q & 0xFFFF
+        self.sh = sh = ((sl >> 8) * 20077 >> 8) + (q >> 16) + (sh * 20077 & 0x7FFF) \
+            + ((sl & 0x7FFF) * 16838 & 0x7FFF) & 0x7FFF
+        v = base + (sh * 256 + (lo >> 8)) % self.width - self.span
         self.value = v = v if v > 0 else 0
         return v
 
