@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 STUBS := .stubs/.installed
 MPVM := host_tools/wasm/node_modules/.installed
 
-.PHONY: run test setup clean
+.PHONY: run test setup emu clean
 
 run: $(STAMP)
 	$(VENV)/bin/glide sim
@@ -32,6 +32,10 @@ $(STUBS): $(STAMP)
 $(MPVM): host_tools/wasm/package-lock.json
 	npm ci --prefix host_tools/wasm --no-audit --no-fund --silent
 	touch $@
+
+# The emulated micro:bit's image (docs/emulator.md); the tests build it too.
+emu: $(STAMP)
+	$(VENV)/bin/glide emu build
 
 clean:
 	rm -rf $(VENV) .stubs host_tools/wasm/node_modules *.egg-info .pytest_cache .hypothesis
