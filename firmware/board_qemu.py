@@ -10,20 +10,29 @@ try:
 except ImportError:
     import sys
 
-PINS = {
-    "out": 3,  # edge pad 0: output LED, brightness = commanded current
-    "pos": 2,  # edge pad 1: polarity + LED
-    "neg": 1,  # edge pad 2: polarity - LED
-    "status": 13,  # LED matrix row 1: blink code of the state
-    "pot": 4,  # stands for the skin-resistance potentiometer (no ADC here)
-    "btn_contact": 17,  # button A: held = skin contact
-    "btn_mode": 26,  # button B: short = next mode, long = next level
-    "mode_leds": (),
-}
+try:
+    from micropython import const  # type: ignore
+except ImportError:  # CPython
+    def const(x):
+        return x
 
-_UART = 0x40002000  # UART0, the REPL's
-_RXDRDY = _UART + 0x108
-_RXD = _UART + 0x518
+# Pairs, not a dict: a constant tuple stays in flash, a dict takes ~200 B of
+# the 10 KB heap (make() and the world build their dict from it).
+PINS = (
+    ("out", 3),  # edge pad 0: output LED, brightness = commanded current
+    ("pos", 2),  # edge pad 1: polarity + LED
+    ("neg", 1),  # edge pad 2: polarity - LED
+    ("status", 13),  # LED matrix row 1: blink code of the state
+    ("pot", 4),  # stands for the skin-resistance potentiometer (no ADC here)
+    ("btn_contact", 17),  # button A: held = skin contact
+    ("btn_mode", 26),  # button B: short = next mode, long = next level
+    ("mode_leds", ()),
+)
+
+# UART0, the REPL's. const: above 2**30 an address is a long int, kept in
+# flash this way instead of on the heap.
+_RXDRDY = const(0x40002108)
+_RXD = const(0x40002518)
 
 
 class UartPort:
@@ -37,7 +46,9 @@ class UartPort:
         self.out = sys.stdout.buffer
 
     def readable(self):
-        return bool(self.fed) or mem32[_RXDRDY] != 0
+        if self.fed:
+            return True
+        return mem32[_RXDRDY] != 0
 
     def writable(self):
         return self.room

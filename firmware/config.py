@@ -12,33 +12,35 @@ from waveform import NAMES
 
 FILE = "glide.json"
 
-# key: (default, lowest, highest) for integers
-INTS = {
-    "hz": (200, 50, 1000),  # sampling rate
-    "make_ohm": (100000, 1000, 1000000),  # contact made at or below
-    "break_ohm": (150000, 1000, 2000000),  # contact lost above
-    "debounce": (4, 1, 50),  # samples in a row to make contact
-    "stuck_ms": (2000, 0, 60000),  # identical sensor readings = stuck (0: off)
-    "slew": (340, 10, 2000),  # soft-start rise, uA/s
-    "adapt": (2000, 10, 10000),  # adaptive target rise, uA/s
-    "stop_slew": (680, 10, 5000),  # graceful stop, uA/s
-    "vmax_mv": (10000, 1000, 30000),  # compliance voltage
-    "session_s": (1200, 10, 3600),  # auto-off
-    "sleep_s": (60, 5, 3600),  # auto-sleep without contact
-    "cue_ms": (3000, 500, 60000),  # move-on cue
-    "status_ms": (100, 0, 60000),  # status line period (0: none)
-    "overrun": (4, 2, 20),  # a tick this many periods late is a fault
-    "level": (1, 1, 5),  # level at boot
-    "timing_ms": (1000, 0, 60000),  # loop timing line period (0: none)
-    "log_buf": (2048, 256, 16384),  # bytes of log kept while the console is busy
-    "log_bytes": (64, 8, 1024),  # most bytes written to the console per tick
-    "wdt_ms": (2000, 100, 8000),  # watchdog timeout (0 also allowed: off)
-    "boot_ms": (2000, 0, 10000),  # window for Ctrl-C before the loop starts
-    "pot_min_ohm": (1000, 100, 2000000),  # potentiometer at 0
-    "pot_max_ohm": (2000000, 100, 2000000),  # potentiometer at full scale
-    "contact_ohm": (20000, 100, 1000000),  # what the contact button reads
-}
-BOOLS = {"biphasic": False, "autostart": False}
+# (key, default, lowest, highest) for integers. Constant tuples stay in a
+# frozen build's flash; as dicts these tables took ~300 B of a micro:bit's
+# 10 KB heap.
+INTS = (
+    ("hz", 200, 50, 1000),  # sampling rate
+    ("make_ohm", 100000, 1000, 1000000),  # contact made at or below
+    ("break_ohm", 150000, 1000, 2000000),  # contact lost above
+    ("debounce", 4, 1, 50),  # samples in a row to make contact
+    ("stuck_ms", 2000, 0, 60000),  # identical sensor readings = stuck (0: off)
+    ("slew", 340, 10, 2000),  # soft-start rise, uA/s
+    ("adapt", 2000, 10, 10000),  # adaptive target rise, uA/s
+    ("stop_slew", 680, 10, 5000),  # graceful stop, uA/s
+    ("vmax_mv", 10000, 1000, 30000),  # compliance voltage
+    ("session_s", 1200, 10, 3600),  # auto-off
+    ("sleep_s", 60, 5, 3600),  # auto-sleep without contact
+    ("cue_ms", 3000, 500, 60000),  # move-on cue
+    ("status_ms", 100, 0, 60000),  # status line period (0: none)
+    ("overrun", 4, 2, 20),  # a tick this many periods late is a fault
+    ("level", 1, 1, 5),  # level at boot
+    ("timing_ms", 1000, 0, 60000),  # loop timing line period (0: none)
+    ("log_buf", 2048, 256, 16384),  # bytes of log kept while the console is busy
+    ("log_bytes", 64, 8, 1024),  # most bytes written to the console per tick
+    ("wdt_ms", 2000, 100, 8000),  # watchdog timeout (0 also allowed: off)
+    ("boot_ms", 2000, 0, 10000),  # window for Ctrl-C before the loop starts
+    ("pot_min_ohm", 1000, 100, 2000000),  # potentiometer at 0
+    ("pot_max_ohm", 2000000, 100, 2000000),  # potentiometer at full scale
+    ("contact_ohm", 20000, 100, 1000000),  # what the contact button reads
+)
+BOOLS = (("biphasic", False), ("autostart", False))
 # Pin names or numbers; each board file has its own defaults.
 PINS = ("out", "pos", "neg", "status", "pot", "btn_contact", "btn_mode",
         "mode_leds")
@@ -46,27 +48,36 @@ PINS = ("out", "pos", "neg", "status", "pot", "btn_contact", "btn_mode",
 
 def defaults():
     cfg = {"levels": list(LEVEL_CAPS), "mode": 0, "pins": {}}
-    for k in INTS:
+    for k, v, _, _ in INTS:
         # | 0: a frozen build keeps an int above 8191 in a constant tuple as a
         # long int in flash (mpy-tool's limit, safe for 16-bit targets), and
         # every sum or product with one allocates 32 B: vmax_mv's 10000 left
         # 32 B of garbage per tick, a 10 ms GC every ~160 ticks on a micro:bit.
         # The or turns it into a small int, once, at boot.
-        cfg[k] = INTS[k][0] | 0
-    for k in BOOLS:
-        cfg[k] = BOOLS[k]
+        cfg[k] = v | 0
+    for k, v in BOOLS:
+        cfg[k] = v
     return cfg
+
+
+def _spec(key, table):
+    # The row of table for key, or None.
+    for row in table:
+        if row[0] == key:
+            return row
+    return None
 
 
 def _check(key, v):
     # -> reason the value is bad, or None
-    if key in INTS:
-        lo, hi = INTS[key][1], INTS[key][2]
+    spec = _spec(key, INTS)
+    if spec:
+        lo, hi = spec[2], spec[3]
         if type(v) is not int:
             return "must be a whole number %d..%d" % (lo, hi)
         if not lo <= v <= hi and not (key == "wdt_ms" and v == 0):
             return "%d is outside %d..%d" % (v, lo, hi)
-    elif key in BOOLS:
+    elif _spec(key, BOOLS):
         if type(v) is not bool:
             return "must be true or false"
     elif key == "levels":

@@ -74,6 +74,7 @@ class Controller:
         self._us = 0  # sub-ms remainder of t
         self.state = OFF
         self.level = 1
+        self.cap = self.levels[0]  # uA: the level's cap, kept with the level
         self.fault = 0
         self.inject = -1  # resistance injected over serial; -1: use the sensor
         self.r = R_OPEN
@@ -104,7 +105,7 @@ class Controller:
             r = self.inject
             live = False
         self.r = r
-        if self.state != OFF and self.state != FAULT:
+        if OFF < self.state < FAULT:
             if dt_us < 0:
                 self._fault(F_CLOCK, dt_us)
             elif dt_us > self.overrun_us:
@@ -155,7 +156,7 @@ class Controller:
                 self._event("MOVE")
             if self.session_left <= 0:
                 st = self._set(STOP, "AUTOOFF")
-        cap = self.levels[self.level - 1]
+        cap = self.cap
         # Adaptive loop: the level cap, lowered where the compliance voltage
         # runs out (I * R <= vmax). The target falls at once and rises at most
         # `adapt` uA/s; the envelope follows it at most `slew` uA/s. A stop
@@ -184,8 +185,7 @@ class Controller:
             if x > tg:
                 x = tg
         self.env = x
-        self.wave.advance(ms)
-        x = x * self.wave.level >> 8  # nA out
+        x = x * self.wave.advance(ms) >> 8  # nA out
         tg = x // 1000  # uA out
         if tg > cap:
             self._fault(F_INTERNAL, tg)
@@ -262,6 +262,7 @@ class Controller:
             return
         raised = level > self.level
         self.level = level
+        self.cap = self.levels[level - 1]
         # Lowering takes effect in the next tick (the target falls at once);
         # raising ramps up from where the output is, without stopping it.
         st = self.state

@@ -99,6 +99,8 @@ class Board:
             self.held += 1
             return 0
         held = self.held
+        if not held:  # up, as before: the usual tick, kept short
+            return 0
         self.held = 0
         if held >= self.long_ticks:
             return 2
@@ -129,37 +131,41 @@ class Board:
                 self.mode_leds[p].value(1 if p == v else 0)
 
 
-class StdioPort:
+def StdioPort():
     # The REPL's console (USB CDC on a Pico, UART0 on an ESP32) for
-    # console.Console, polled so that neither direction ever blocks.
-    def __init__(self):
-        # select only here: a port without it (qemu) brings its own port.
-        try:
-            import uselect as select
-        except ImportError:
-            import select
-        self.rd = sys.stdin.buffer
-        self.wr = sys.stdout.buffer
-        self.pin = select.poll()
-        self.pin.register(self.rd, select.POLLIN)
-        self.pout = select.poll()
-        self.pout.register(self.wr, select.POLLOUT)
+    # console.Console, polled so that neither direction ever blocks. The
+    # class is made on first use: a board with its own port (qemu) is
+    # spared its ~250 B of a 10 KB heap.
+    class _StdioPort:
+        def __init__(self):
+            # select only here: a port without it (qemu) brings its own port.
+            try:
+                import uselect as select
+            except ImportError:
+                import select
+            self.rd = sys.stdin.buffer
+            self.wr = sys.stdout.buffer
+            self.pin = select.poll()
+            self.pin.register(self.rd, select.POLLIN)
+            self.pout = select.poll()
+            self.pout.register(self.wr, select.POLLOUT)
 
-    def readable(self):
-        for _ in self.pin.ipoll(0):
-            return True
-        return False
+        def readable(self):
+            for _ in self.pin.ipoll(0):
+                return True
+            return False
 
-    def writable(self):
-        for _ in self.pout.ipoll(0):
-            return True
-        return False
+        def writable(self):
+            for _ in self.pout.ipoll(0):
+                return True
+            return False
 
-    def readinto(self, buf):
-        return self.rd.readinto(buf)
+        def readinto(self, buf):
+            return self.rd.readinto(buf)
 
-    def write(self, buf, off, n):
-        # MicroPython's own stream write(buf, off, max_len) -> bytes written:
-        # the console never has to slice its buffer (a slice is a heap object).
-        return self.wr.write(buf, off, n)
+        def write(self, buf, off, n):
+            # MicroPython's own stream write(buf, off, max_len) -> bytes written:
+            # the console never has to slice its buffer (a slice is a heap object).
+            return self.wr.write(buf, off, n)
 
+    return _StdioPort()

@@ -61,11 +61,14 @@ class Loop:
             late = ticks_diff(now, deadline)
             dt = ticks_diff(now, last)
             last = now
-            line = con.read_line()
-            if line is not None:
-                reply = commands.handle(ctl, line)
-                if reply:
-                    con.write(reply)
+            # The port is asked here, not in read_line: one call less in a
+            # tick without input (~50 us at 16 MHz).
+            if con.port.readable():
+                line = con.read_line()
+                if line is not None:
+                    reply = commands.handle(ctl, line)
+                    if reply:
+                        con.write(reply)
             press = board.button()
             if press == 1:
                 ctl.set_mode((ctl.wave.mode + 1) % len(waveform.NAMES))

@@ -113,7 +113,7 @@ settings_value = st.one_of(st.integers(-10, 3000000), st.booleans(), st.text(max
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.dictionaries(st.sampled_from(sorted(config.INTS) + ["levels", "mode", "biphasic"]),
+@given(st.dictionaries(st.sampled_from(sorted(row[0] for row in config.INTS) + ["levels", "mode", "biphasic"]),
                        settings_value, max_size=8))
 def test_every_accepted_config_builds_a_controller_within_the_limits(data):
     import controller

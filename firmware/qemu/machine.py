@@ -3,11 +3,13 @@
 # it with what hw.Board uses. Pins are the emulated nRF51 GPIO, driven through
 # its registers; QEMU emulates no PWM, ADC or watchdog on this chip, so those
 # keep their state here, where the emulated world (host_tools/virtual/
-# emuworld.py) reads the outputs and sets the inputs. Nothing per call
-# allocates: register addresses above 2**30 are big ints, made once at import
-# and never added up per call.
+# emuworld.py) reads the outputs and sets the inputs.
+# Kept small for a 10 KB heap: register addresses are const (above 2**30 they
+# are long ints, in flash this way and out of the globals), objects hold only
+# what a call needs (a Pin just its mask), defaults live on the class.
 import umachine
 from umachine import mem32
+from micropython import const
 
 
 def __getattr__(name):
@@ -15,11 +17,11 @@ def __getattr__(name):
     # in would cost heap on a 10 KB board.
     return getattr(umachine, name)
 
-_GPIO = 0x50000000
-_OUTSET = _GPIO + 0x508
-_OUTCLR = _GPIO + 0x50C
-_IN = _GPIO + 0x510
-_CNF = _GPIO + 0x700  # PIN_CNF[n]: bit 0 output, bits 2-3 pull (3: up, 1: down)
+
+_OUTSET = const(0x50000508)
+_OUTCLR = const(0x5000050C)
+_IN = const(0x50000510)
+_CNF = const(0x50000700)  # PIN_CNF[n]: bit 0 output, bits 2-3 pull (3: up, 1: down)
 
 pins = {}  # pin id -> Pin, so the world can find any pin the firmware made
 
@@ -29,27 +31,25 @@ class Pin:
     OUT = 1
     PULL_DOWN = 1
     PULL_UP = 3
+    force = -1  # the world's override of an input (a pressed button): 0 or 1
 
-    def __init__(self, pid, mode=IN, pull=None, value=None):
+    def __init__(self, pid, mode=0, pull=None, value=None):
         if type(pid) is not int or not 0 <= pid < 30:
             # P0.30 and P0.31 exist, but 1 << 30 is a big int: not used.
             raise ValueError("invalid pin")
-        self.id = pid
         self.mask = 1 << pid
-        self.out = mode == Pin.OUT
-        self.force = -1  # the world's override of an input (a pressed button)
         if value is not None:
             self.value(value)
-        mem32[_CNF + 4 * pid] = (1 if self.out else 0) | ((pull or 0) << 2)
+        mem32[_CNF + 4 * pid] = (1 if mode == 1 else 0) | ((pull or 0) << 2)
         pins[pid] = self
 
     def value(self, v=None):
         if v is None:
-            if self.force >= 0:
-                return self.force
-            # QEMU's GPIO answers word reads only; P0.30/31 are never
-            # inputs here, so the word stays a small int.
-            return 1 if mem32[_IN] & self.mask else 0
+            if self.force < 0:
+                # QEMU's GPIO answers word reads only; P0.30/31 are never
+                # inputs here, so the word stays a small int.
+                return 1 if mem32[_IN] & self.mask else 0
+            return self.force
         mem32[_OUTSET if v else _OUTCLR] = self.mask
 
 
@@ -59,7 +59,6 @@ class PWM:
         self.pin = pin
         self.f = freq
         self.duty = 0
-        pin.pwm = self
         self.duty_u16(duty_u16)
 
     def duty_u16(self, d=None):
@@ -80,8 +79,7 @@ class ADC:
     source = None  # a function the world sets, called per read
 
     def __init__(self, pin, atten=None):
-        self.pin = pin
-        pin.adc = self
+        pass
 
     def read_u16(self):
         s = self.source
