@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from host_tools import FIRMWARE, check, cli, emu, scenario, sim, trace, vm
+from host_tools import FIRMWARE, bench, check, cli, emu, scenario, sim, trace, vm
 
 NAMES = scenario.library()
 VIRTUAL = os.path.join(os.path.dirname(FIRMWARE), "host_tools", "virtual")
@@ -41,8 +41,12 @@ def events(lines):
         for l in lines if l[:1] in "E#O" and "scenario over" not in l]
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.slow) if n == "auto-off"
-                                  else n for n in NAMES])
+# make test runs these on the emulated board; CI runs the whole library (slow).
+QUICK = ("normal", "board-reset", "buttons", "loop-overrun", "console-blocked")
+
+
+@pytest.mark.parametrize("name", [n if n in QUICK else pytest.param(n, marks=pytest.mark.slow)
+                                  for n in NAMES])
 def test_every_scenario_passes_the_checker_on_the_emulated_board(name):
     lines = run(name)
     c = check.check_records(trace.parse(lines))
@@ -143,3 +147,22 @@ def test_glide_send_and_monitor_talk_to_the_emulated_board(tmp_path, capsys):
         assert "S t=" in text and " lv=4 " in text
     finally:
         assert cli.main(["emu", "stop"]) == 0
+
+
+@pytest.mark.slow
+def test_the_bench_repeats_to_the_cycle():
+    # glide bench --target qemu, one mode: the same figures twice, a contact loss
+    # zeroes the output in the very tick that reads it, and no tick leaves garbage.
+    first = bench.qemu_figures(6, bench.FULL_RAM, modes=(0,), alloc_ticks=1000)
+    assert bench.qemu_figures(6, bench.FULL_RAM, modes=(0,), alloc_ticks=1000) == first
+    (_, us, ticks, out), = first["latency"]
+    assert 0 < us < 5000 and ticks == 1 and out == 0
+    (_, n, heap, garbage, free), = first["alloc"]
+    assert n == 1000 and garbage == 0 and free > 0
+    assert first["best_rate"][0][0] >= 200
+
+
+def test_stop_without_a_running_board_says_so(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cli.main(["emu", "stop"]) == 1
+    assert "not running" in capsys.readouterr().err

@@ -28,8 +28,13 @@ class Sensor:
         machine.ADC.source = self.read
 
     def read(self):
-        if self.counts == 65535 and self.lift_at < 0:
-            self.lift_at = time.ticks_us()
+        if self.counts == 65535:
+            if self.lift_at < 0:
+                self.lift_at = time.ticks_us()
+            return 65535
+        # A live sensor's last bit flickers: a reading that never changes is
+        # the stuck-sensor fault.
+        self.counts ^= 1
         return self.counts
 
 
@@ -71,6 +76,8 @@ def _treat(ctl, lp):
     while ctl.state != 3 and n < 20000:  # TREAT
         lp.run(1)
         n += 1
+    if ctl.state != 3:
+        raise RuntimeError("bench: no treatment after %d ticks: state %d" % (n, ctl.state))
 
 
 def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
@@ -130,7 +137,12 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
             gc.collect()
         gc.enable()
         print("alloc", mode, done, micropython.mem_total() - total0, kept, gc.mem_free())
-        # Contact loss to output 0: from the read that sees it to the PWM write.
+        # Contact loss to output 0: from the read that sees it to the PWM write,
+        # taken while the output is lit (LIFT's square wave has dark half-periods).
+        while ctl.out == 0 and ctl.state == 3:
+            lp.run(1)
+        if ctl.state != 3:
+            raise RuntimeError("bench: the controller left treatment: %d" % ctl.state)
         ZeroWatch.at = -1
         ZeroWatch.armed = True
         sensor.counts = 65535
