@@ -38,8 +38,11 @@ class Waveform:
         self.odd = 0  # 1 in odd-numbered cycles: the biphasic polarity
         self.level = FULL
         self.phase = 0
+        # | 0: a frozen build keeps LIFT's 10000 in this constant tuple as a
+        # long int (above 8191, see config.defaults): compared every tick and
+        # divided at each wrap (64 B of garbage) unless made a small int here.
         self.cycle_ms = (2 * _ADV_FLIP_MS, 5 * _LIFT_STEP_MS, _TAP_MS,
-                         _SCULPT_MS)[mode]
+                         _SCULPT_MS)[mode] | 0
         self.advance(0)
 
     def advance(self, ms):
