@@ -8,7 +8,7 @@ class MpyError(RuntimeError):
 
 
 def compile(src, out, *flags):
-    """Compile src to the .mpy file out; flags go to mpy-cross (e.g. "-c", "1.9").
+    """Compile src to the .mpy file out; flags go to mpy-cross (e.g. "-march=armv6m").
     Raises MpyError with mpy-cross's message when it refuses the source."""
     r = subprocess.run([sys.executable, "-m", "mpy_cross", *flags, "-o", out, src],
                        capture_output=True, text=True)

@@ -1,18 +1,17 @@
 """glide size: source and compiled size of each firmware module (mpy-cross)."""
-import glob
 import os
 import tempfile
 
-from . import FIRMWARE, mpy
+from . import FIRMWARE, manifest, mpy
 
 CORE = ("limits", "contact", "waveform", "controller", "telemetry", "commands")
 
 
-def measure(path, compat=()):
-    """Bytes of the .mpy that mpy-cross makes of path (compat: e.g. ('-c', '1.9'))."""
+def measure(path):
+    """Bytes of the .mpy that mpy-cross makes of path."""
     with tempfile.TemporaryDirectory() as d:
         out = os.path.join(d, "m.mpy")
-        mpy.compile(path, out, *compat)
+        mpy.compile(path, out)
         return os.path.getsize(out)
 
 
@@ -21,19 +20,19 @@ def add_arguments(p):
 
 
 def run(args):
-    files = args.files or sorted(glob.glob(os.path.join(FIRMWARE, "*.py")))
-    print("%-16s %6s %7s %9s %9s" % ("module", "lines", "bytes", "mpy", "mpy-1.9"))
-    tot = [0, 0, 0, 0]
-    core = [0, 0, 0, 0]
+    files = args.files or [os.path.join(FIRMWARE, m) for m in sorted(manifest.modules())]
+    print("%-16s %6s %7s %9s" % ("module", "lines", "bytes", "mpy"))
+    tot = [0, 0, 0]
+    core = [0, 0, 0]
     for path in files:
         with open(path, "rb") as f:
             src = f.read()
-        row = [src.count(b"\n"), len(src), measure(path), measure(path, ("-c", "1.9"))]
+        row = [src.count(b"\n"), len(src), measure(path)]
         name = os.path.basename(path)[:-3]
-        print("%-16s %6d %7d %9d %9d" % (name, *row))
+        print("%-16s %6d %7d %9d" % (name, *row))
         tot = [a + b for a, b in zip(tot, row)]
         if name in CORE:
             core = [a + b for a, b in zip(core, row)]
-    print("%-16s %6d %7d %9d %9d" % ("core", *core))
-    print("%-16s %6d %7d %9d %9d" % ("total", *tot))
+    print("%-16s %6d %7d %9d" % ("core", *core))
+    print("%-16s %6d %7d %9d" % ("total", *tot))
     return 0
