@@ -85,8 +85,10 @@ def qemu_figures(shift, budget, modes=(0, 1, 2, 3), alloc_ticks=10000, say=None)
 
     def take(line):
         words = line.split()
-        if words and words[0] in ("heap", "free_after_startup", "controller", "loop", "alloc",
-                                  "latency", "rate", "best_rate", "import"):
+        if words[:1] == ["import"]:  # import MODULE FREE
+            got.setdefault("import", []).append((words[1], int(words[2])))
+        elif words and words[0] in ("heap", "free_after_startup", "controller", "loop",
+                                    "alloc", "latency", "rate", "best_rate"):
             got.setdefault(words[0], []).append([int(w) for w in words[1:] if w.lstrip("-").isdigit()])
             if say and words[0] in ("controller", "rate"):
                 say(".")
@@ -125,6 +127,12 @@ def qemu_table(shift, got, budget, out=print):
     rates = " ".join("%d Hz: %s" % (r[0], "%d overruns" % r[1] if r[1] else "0 overruns, load %d %%"
                                     % r[2]) for r in got["rate"])
     out("highest rate with 0 overruns for 2 s (LIFT): %d Hz (%s)" % (got["best_rate"][0][0], rates))
+    free = got["heap"][0][1]
+    taken = []
+    for name, left in got["import"]:
+        taken.append("%s %d" % (name, free - left))
+        free = left
+    out("heap taken by importing each frozen module, B: " + ", ".join(taken))
 
 
 def bench_qemu(shifts, out=print):
