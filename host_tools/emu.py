@@ -197,10 +197,13 @@ def _build(out, quiet):
     os.makedirs(nolib, exist_ok=True)  # the manifest takes nothing from micropython-lib
     t0 = time.monotonic()
     port = os.path.join(tree, "ports", "qemu")
-    # make does not see a changed MICROPY_HEAP_SIZE, and makemanifest goes by file
-    # times: remake the file that uses the one and the frozen modules.
+    # make does not see a changed MICROPY_HEAP_SIZE: remake the file that uses it.
+    # makemanifest recompiles a frozen module only when its source is newer than
+    # its .mpy, which a checkout with older files is not: drop them all.
+    out_dir = os.path.join(port, "build-" + RECIPE["board"])
+    shutil.rmtree(os.path.join(out_dir, "frozen_mpy"), ignore_errors=True)
     for stale in ("main.o", "frozen_content.c"):
-        stale = os.path.join(port, "build-" + RECIPE["board"], stale)
+        stale = os.path.join(out_dir, stale)
         if os.path.exists(stale):
             os.remove(stale)
     _say(quiet, "building MicroPython for ports/qemu BOARD=%s, heap %d B, firmware frozen in"
