@@ -10,7 +10,7 @@ except ImportError:  # CPython
     def const(x):
         return x
 
-from limits import LEVEL_CAPS, DEVICE_MAX_UA, guard
+from limits import LEVEL_CAPS, DEVICE_MAX_UA
 from contact import Contact, R_OPEN
 from waveform import Waveform, NAMES
 import telemetry
@@ -28,6 +28,7 @@ F_OVERRUN = const(3)
 F_INTERNAL = const(4)
 F_CLOCK = const(5)
 
+_FULL = const(256)  # waveform.FULL, inlined (a global load is ~6 us)
 _MS_MASK = const(0x3FFFFFFF)  # t wraps at 2**30 ms (12.4 days): stays a small int
 
 
@@ -61,6 +62,7 @@ class Controller:
         self.adapt = adapt
         self.stop_slew = stop_slew
         self.vmax_mv = vmax_mv
+        self.vmax_uv = vmax_mv * 1000  # mV * 1000 / ohm = uA; <= 3e7, small
         self.session_ms = session_s * 1000
         self.sleep_ms = sleep_s * 1000
         self.cue_ms = cue_ms
@@ -75,6 +77,7 @@ class Controller:
         self.state = OFF
         self.level = 1
         self.cap = self.levels[0]  # uA: the level's cap, kept with the level
+        self.cap_na = self.cap * 1000  # and in nA, for the target
         self.fault = 0
         self.inject = -1  # resistance injected over serial; -1: use the sensor
         self.r = R_OPEN
@@ -99,7 +102,10 @@ class Controller:
         # live: False when r is a fixed stand-in (a button), never "stuck".
         us = self._us + (dt_us if dt_us > 0 else 0)
         ms = us // 1000
-        self._us = us - ms * 1000
+        # us >= 0: % is one division; us - ms * 1000 was a multiplication,
+        # which checks for overflow with a software division on a Cortex-M0
+        # (~15 us at 16 MHz against ~8 us).
+        self._us = us % 1000
         self.t = (self.t + ms) & _MS_MASK
         if self.inject >= 0:
             r = self.inject
@@ -121,12 +127,15 @@ class Controller:
                     # and the longest tick overrun allows.
                     self._step(dt_us // 10, ms)
         if self.status_ms:
-            self.status_left -= ms
-            if self.status_left <= 0:
-                self.status_left += self.status_ms
-                if self.status_left <= 0:
-                    self.status_left = self.status_ms
+            us = self.status_left - ms  # a local: one attribute load less
+            if us <= 0:
+                us += self.status_ms
+                if us <= 0:
+                    us = self.status_ms
+                self.status_left = us
                 self._status()
+            else:
+                self.status_left = us
         return self.out
 
     def _step(self, d, ms):
@@ -156,19 +165,23 @@ class Controller:
                 self._event("MOVE")
             if self.session_left <= 0:
                 st = self._set(STOP, "AUTOOFF")
-        cap = self.cap
         # Adaptive loop: the level cap, lowered where the compliance voltage
         # runs out (I * R <= vmax). The target falls at once and rises at most
         # `adapt` uA/s; the envelope follows it at most `slew` uA/s. A stop
         # ramps the envelope down at `stop_slew` and never lets it rise.
-        x = self.vmax_mv * 1000 // self.r  # uA the compliance allows
-        if x > cap:
-            x = cap
-        x *= 1000
+        # Products and quotients are the tick's dearest operations on a
+        # Cortex-M0 (a multiplication ~15 us at 16 MHz, a division ~8 us:
+        # neither is in hardware), so a step that cannot change anything is
+        # skipped: at the target, adding and clamping gives the target again.
+        x = self.vmax_uv // self.r  # uA the compliance allows
+        if x >= self.cap:
+            x = self.cap_na
+        else:
+            x *= 1000
         tg = self.target
         if x < tg:
             tg = x
-        elif st != STOP:
+        elif tg < x and st != STOP:
             tg += self.adapt * d // 100
             if tg > x:
                 tg = x
@@ -180,18 +193,22 @@ class Controller:
                 x = 0
         if x > tg:
             x = tg
-        elif st != STOP:
+        elif x < tg and st != STOP:
             x += self.slew * d // 100
             if x > tg:
                 x = tg
         self.env = x
-        x = x * self.wave.advance(ms) >> 8  # nA out
-        tg = x // 1000  # uA out
-        if tg > cap:
-            self._fault(F_INTERNAL, tg)
+        d = self.wave.advance(ms)
+        if d != _FULL:  # x * 256 >> 8 is x: no multiplication at full level
+            x = x * d >> 8  # nA out
+        d = x // 1000  # uA out
+        if d > self.cap:
+            self._fault(F_INTERNAL, d)
             return
         self.out_na = x
-        self.out = guard(tg)
+        # limits.guard(), inline (a call is ~60 us at 16 MHz): only
+        # 0..DEVICE_MAX_UA passes, anything else is a bug and commands 0.
+        self.out = d if 0 <= d <= DEVICE_MAX_UA else 0
         self.phase = self.wave.phase
         if st == RAMP and self.env >= self.target:
             self._set(TREAT, "TREAT")
@@ -263,6 +280,7 @@ class Controller:
         raised = level > self.level
         self.level = level
         self.cap = self.levels[level - 1]
+        self.cap_na = self.cap * 1000
         # Lowering takes effect in the next tick (the target falls at once);
         # raising ramps up from where the output is, without stopping it.
         st = self.state
