@@ -14,8 +14,9 @@ _MOIST = 12000  # ohms on the sensor in treatment (level 5 then runs at its cap)
 
 
 class Sensor:
-    # The ADC's source: counts for the skin, flipped to open circuit on
-    # request, noting the time of the read that first sees it.
+    # The skin on the ADC: counts for moist skin, whose last bit the C ADC
+    # flips on every read (a live sensor: a reading that never changes is the
+    # stuck-sensor fault), as on a real board with no Python call per read.
     def __init__(self, cfg):
         import hw
         import machine
@@ -23,31 +24,25 @@ class Sensor:
         self.moist = 32768
         while hw.pot_ohm(table, self.moist) > _MOIST:  # once, at set-up
             self.moist -= 64
-        self.counts = self.moist
-        self.lift_at = -1  # ticks_us of the read that saw the lift-off
-        machine.ADC.source = self.read
-
-    def read(self):
-        if self.counts == 65535:
-            if self.lift_at < 0:
-                self.lift_at = time.ticks_us()
-            return 65535
-        # A live sensor's last bit flickers: a reading that never changes is
-        # the stuck-sensor fault.
-        self.counts ^= 1
-        return self.counts
+        machine.adc(self.moist, 1)
 
 
-class ZeroWatch:
-    # Notes when the output LED's PWM is first set to 0 after a lift-off.
-    at = -1
-    armed = False
-    duty = None  # machine.PWM's own duty_u16
+class Watch:
+    # Stands in for the board's ADC or output PWM for the one tick of the
+    # latency figure: notes the time of the ADC read, and of the first write of
+    # duty 0 to the output.
+    def __init__(self, dev):
+        self.dev = dev
+        self.at = -1
+
+    def read_u16(self):
+        self.at = time.ticks_us()
+        return self.dev.read_u16()
 
     def duty_u16(self, d=None):
-        if d == 0 and ZeroWatch.armed and ZeroWatch.at < 0:
-            ZeroWatch.at = time.ticks_us()
-        return ZeroWatch.duty(self, d)
+        if d == 0 and self.at < 0:
+            self.at = time.ticks_us()
+        return self.dev.duty_u16(d) if d is not None else self.dev.duty_u16()
 
 
 def _setup(hz, mode, log_buf):
@@ -94,8 +89,6 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
         gc.collect()
         print("import", m, gc.mem_free())
     import machine
-    ZeroWatch.duty = machine.PWM.duty_u16
-    machine.PWM.duty_u16 = ZeroWatch.duty_u16
     for mode in modes:
         sensor, board, con, ctl, lp = _setup(200, mode, log_buf)
         gc.collect()
@@ -143,15 +136,16 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
             lp.run(1)
         if ctl.state != 3:
             raise RuntimeError("bench: the controller left treatment: %d" % ctl.state)
-        ZeroWatch.at = -1
-        ZeroWatch.armed = True
-        sensor.counts = 65535
+        adc = board.adc = Watch(board.adc)
+        out = board.out = Watch(board.out)
+        machine.adc(65535)
         ticks = lp.ticks
         lp.run(1)
-        ZeroWatch.armed = False
-        print("latency", mode, time.ticks_diff(ZeroWatch.at, sensor.lift_at),
+        board.adc = adc.dev
+        board.out = out.dev
+        print("latency", mode, time.ticks_diff(out.at, adc.at),
               lp.ticks - ticks, ctl.out)
-        machine.ADC.source = None
+        del adc, out
         del sensor, board, con, ctl, lp
         gc.collect()
     # The highest rate the loop holds with no overrun for 2 s in treatment (LIFT).
@@ -163,11 +157,10 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
         lp.run(hz * 2)
         over = lp.overruns
         print("rate", hz, over, lp.exec_sum * hz // (lp.ticks * 10000))
-        machine.ADC.source = None
         del sensor, board, con, ctl, lp
         gc.collect()
         if over:
             break
         best = hz
-    machine.PWM.duty_u16 = ZeroWatch.duty
+    machine.adc(65535)
     print("best_rate", best)

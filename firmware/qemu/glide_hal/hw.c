@@ -1,0 +1,234 @@
+// Pin, PWM and ADC for glide on the emulated micro:bit, as the module
+// glide_hw (firmware/qemu/machine.py re-exports them). On the real boards
+// machine.Pin is C; written in Python here they cost ~1.1 ms of a 5 ms tick at
+// 16 MHz and ~1.1 KB of a 10 KB heap, an artefact of the emulation. So: C,
+// kept to what hw.Board and the emulated world (host_tools/virtual/) use.
+// QEMU emulates the nRF51's GPIO but no PWM or ADC: a PWM lights its pin while
+// its duty is not 0, and the ADC reads what the world or the bench sets.
+#include <stdint.h>
+#include "py/runtime.h"
+
+#define GPIO_OUTSET (*(volatile uint32_t *)0x50000508)
+#define GPIO_OUTCLR (*(volatile uint32_t *)0x5000050C)
+#define GPIO_IN (*(volatile uint32_t *)0x50000510)
+// PIN_CNF[n]: bit 0 output, bits 2-3 pull (3: up, 1: down)
+#define GPIO_CNF ((volatile uint32_t *)0x50000700)
+
+// The world's override of inputs (a pressed button), per pin id: a bit set in
+// force_mask reads as that bit of force_val. A new Pin clears its own, as a
+// power cycle releases what the world held.
+static uint32_t force_mask, force_val;
+// The ADC's reading; with adc_flick set, its last bit flips on every read (a
+// live sensor: a reading that never changes is the stuck-sensor fault).
+static uint16_t adc_value = 65535; // no world: open circuit
+static uint8_t adc_flick;
+
+typedef struct {
+    mp_obj_base_t base;
+    uint32_t mask; // 1 << id
+} pin_obj_t;
+
+typedef struct {
+    mp_obj_base_t base;
+    uint32_t mask;
+    mp_int_t freq;
+    uint16_t duty;
+} pwm_obj_t;
+
+static void out(uint32_t mask, int v) {
+    if (v) {
+        GPIO_OUTSET = mask;
+    } else {
+        GPIO_OUTCLR = mask;
+    }
+}
+
+// Pin(id, mode=IN, pull=None, value=None); ids 0..29 (P0.30/31 exist but are
+// not used: glide keeps 1 << id a small int on the Python side too).
+static mp_obj_t pin_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    enum { ARG_id, ARG_mode, ARG_pull, ARG_value };
+    static const mp_arg_t allowed[] = {
+        { MP_QSTR_id, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL} },
+        { MP_QSTR_mode, MP_ARG_INT, {.u_int = 0} },
+        { MP_QSTR_pull, MP_ARG_OBJ, {.u_obj = mp_const_none} },
+        { MP_QSTR_value, MP_ARG_OBJ, {.u_obj = mp_const_none} },
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed), allowed, a);
+    mp_obj_t id = a[ARG_id].u_obj;
+    if (!mp_obj_is_small_int(id) || (mp_uint_t)MP_OBJ_SMALL_INT_VALUE(id) >= 30) {
+        mp_raise_ValueError(MP_ERROR_TEXT("invalid pin"));
+    }
+    mp_int_t pid = MP_OBJ_SMALL_INT_VALUE(id);
+    pin_obj_t *self = mp_obj_malloc(pin_obj_t, type);
+    self->mask = 1u << pid;
+    force_mask &= ~self->mask;
+    if (a[ARG_value].u_obj != mp_const_none) {
+        out(self->mask, mp_obj_is_true(a[ARG_value].u_obj));
+    }
+    mp_int_t pull = a[ARG_pull].u_obj == mp_const_none ? 0 : mp_obj_get_int(a[ARG_pull].u_obj);
+    GPIO_CNF[pid] = (a[ARG_mode].u_int == 1 ? 1 : 0) | (pull << 2);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t pin_value(size_t n_args, const mp_obj_t *args) {
+    pin_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    if (n_args == 1) {
+        // QEMU's GPIO answers word reads only.
+        uint32_t in = (force_mask & self->mask) ? force_val : GPIO_IN;
+        return MP_OBJ_NEW_SMALL_INT((in & self->mask) ? 1 : 0);
+    }
+    out(self->mask, mp_obj_is_true(args[1]));
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(pin_value_obj, 1, 2, pin_value);
+
+static const mp_rom_map_elem_t pin_locals[] = {
+    { MP_ROM_QSTR(MP_QSTR_value), MP_ROM_PTR(&pin_value_obj) },
+    { MP_ROM_QSTR(MP_QSTR_IN), MP_ROM_INT(0) },
+    { MP_ROM_QSTR(MP_QSTR_OUT), MP_ROM_INT(1) },
+    { MP_ROM_QSTR(MP_QSTR_PULL_DOWN), MP_ROM_INT(1) },
+    { MP_ROM_QSTR(MP_QSTR_PULL_UP), MP_ROM_INT(3) },
+};
+static MP_DEFINE_CONST_DICT(pin_locals_dict, pin_locals);
+
+MP_DEFINE_CONST_OBJ_TYPE(glide_pin_type, MP_QSTR_Pin, MP_TYPE_FLAG_NONE,
+    make_new, pin_make_new, locals_dict, &pin_locals_dict);
+
+static mp_obj_t pwm_duty(size_t n_args, const mp_obj_t *args);
+
+// PWM(pin, freq=1000, duty_u16=0)
+static mp_obj_t pwm_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    enum { ARG_pin, ARG_freq, ARG_duty };
+    static const mp_arg_t allowed[] = {
+        { MP_QSTR_pin, MP_ARG_REQUIRED | MP_ARG_OBJ, {.u_obj = MP_OBJ_NULL} },
+        { MP_QSTR_freq, MP_ARG_INT, {.u_int = 1000} },
+        { MP_QSTR_duty_u16, MP_ARG_OBJ, {.u_obj = MP_OBJ_NEW_SMALL_INT(0)} },
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed), allowed, a);
+    if (!mp_obj_is_type(a[ARG_pin].u_obj, &glide_pin_type)) {
+        mp_raise_TypeError(MP_ERROR_TEXT("need a Pin"));
+    }
+    pwm_obj_t *self = mp_obj_malloc(pwm_obj_t, type);
+    self->mask = ((pin_obj_t *)MP_OBJ_TO_PTR(a[ARG_pin].u_obj))->mask;
+    self->freq = a[ARG_freq].u_int;
+    self->duty = 0;
+    mp_obj_t d[2] = { MP_OBJ_FROM_PTR(self), a[ARG_duty].u_obj };
+    pwm_duty(2, d);
+    return MP_OBJ_FROM_PTR(self);
+}
+
+static mp_obj_t pwm_duty(size_t n_args, const mp_obj_t *args) {
+    pwm_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    if (n_args == 1) {
+        return MP_OBJ_NEW_SMALL_INT(self->duty);
+    }
+    mp_int_t d = mp_obj_get_int(args[1]);
+    if (d < 0 || d > 65535) {
+        mp_raise_ValueError(MP_ERROR_TEXT("duty must be 0..65535"));
+    }
+    self->duty = d;
+    out(self->mask, d != 0);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(pwm_duty_obj, 1, 2, pwm_duty);
+
+static mp_obj_t pwm_freq(size_t n_args, const mp_obj_t *args) {
+    pwm_obj_t *self = MP_OBJ_TO_PTR(args[0]);
+    if (n_args == 1) {
+        return mp_obj_new_int(self->freq);
+    }
+    self->freq = mp_obj_get_int(args[1]);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(pwm_freq_obj, 1, 2, pwm_freq);
+
+static const mp_rom_map_elem_t pwm_locals[] = {
+    { MP_ROM_QSTR(MP_QSTR_duty_u16), MP_ROM_PTR(&pwm_duty_obj) },
+    { MP_ROM_QSTR(MP_QSTR_freq), MP_ROM_PTR(&pwm_freq_obj) },
+};
+static MP_DEFINE_CONST_DICT(pwm_locals_dict, pwm_locals);
+
+MP_DEFINE_CONST_OBJ_TYPE(glide_pwm_type, MP_QSTR_PWM, MP_TYPE_FLAG_NONE,
+    make_new, pwm_make_new, locals_dict, &pwm_locals_dict);
+
+// ADC(pin, atten=None): one ADC, whatever the pin; it holds no state, so all
+// instances are the one object in flash (no heap).
+static const mp_obj_base_t adc_obj;
+
+static mp_obj_t adc_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    mp_arg_check_num(n_args, n_kw, 1, 2, true);
+    return MP_OBJ_FROM_PTR(&adc_obj);
+}
+
+static mp_obj_t adc_read_u16(mp_obj_t self) {
+    mp_obj_t src = MP_STATE_VM(glide_adc_source);
+    if (src != MP_OBJ_NULL && src != mp_const_none) {
+        // The emulated world's skin advances its noise once per read, so
+        // it is asked at the read itself (scenario runs only).
+        return mp_call_function_0(src);
+    }
+    adc_value ^= adc_flick;
+    return MP_OBJ_NEW_SMALL_INT(adc_value);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(adc_read_u16_obj, adc_read_u16);
+
+static const mp_rom_map_elem_t adc_locals[] = {
+    { MP_ROM_QSTR(MP_QSTR_read_u16), MP_ROM_PTR(&adc_read_u16_obj) },
+};
+static MP_DEFINE_CONST_DICT(adc_locals_dict, adc_locals);
+
+MP_DEFINE_CONST_OBJ_TYPE(glide_adc_type, MP_QSTR_ADC, MP_TYPE_FLAG_NONE,
+    make_new, adc_make_new, locals_dict, &adc_locals_dict);
+
+static const mp_obj_base_t adc_obj = { &glide_adc_type };
+
+// force(id, level): the world holds input pin id at level (0/1), -1 lets go.
+// An id no Pin can have (a glide.json pin the board refused) does nothing.
+static mp_obj_t glide_force(mp_obj_t id, mp_obj_t level) {
+    if (!mp_obj_is_small_int(id) || (mp_uint_t)MP_OBJ_SMALL_INT_VALUE(id) >= 30) {
+        return mp_const_none;
+    }
+    uint32_t mask = 1u << MP_OBJ_SMALL_INT_VALUE(id);
+    mp_int_t v = mp_obj_get_int(level);
+    if (v < 0) {
+        force_mask &= ~mask;
+    } else {
+        force_mask |= mask;
+        force_val = v ? force_val | mask : force_val & ~mask;
+    }
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(glide_force_obj, glide_force);
+
+// adc(v, flick=0): what the ADC reads from now on; adc(f): f() per read, for
+// the world; adc(None): back to the value.
+static mp_obj_t glide_adc(size_t n_args, const mp_obj_t *args) {
+    if (mp_obj_is_callable(args[0]) || args[0] == mp_const_none) {
+        MP_STATE_VM(glide_adc_source) = args[0];
+        return mp_const_none;
+    }
+    adc_value = mp_obj_get_int(args[0]);
+    adc_flick = n_args > 1 && mp_obj_is_true(args[1]);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(glide_adc_obj, 1, 2, glide_adc);
+
+static const mp_rom_map_elem_t glide_hw_globals[] = {
+    { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_glide_hw) },
+    { MP_ROM_QSTR(MP_QSTR_Pin), MP_ROM_PTR(&glide_pin_type) },
+    { MP_ROM_QSTR(MP_QSTR_PWM), MP_ROM_PTR(&glide_pwm_type) },
+    { MP_ROM_QSTR(MP_QSTR_ADC), MP_ROM_PTR(&glide_adc_type) },
+    { MP_ROM_QSTR(MP_QSTR_force), MP_ROM_PTR(&glide_force_obj) },
+    { MP_ROM_QSTR(MP_QSTR_adc), MP_ROM_PTR(&glide_adc_obj) },
+};
+static MP_DEFINE_CONST_DICT(glide_hw_globals_dict, glide_hw_globals);
+
+const mp_obj_module_t glide_hw_module = {
+    .base = { &mp_type_module },
+    .globals = (mp_obj_dict_t *)&glide_hw_globals_dict,
+};
+
+MP_REGISTER_MODULE(MP_QSTR_glide_hw, glide_hw_module);
+MP_REGISTER_ROOT_POINTER(mp_obj_t glide_adc_source);
