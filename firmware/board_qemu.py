@@ -72,4 +72,8 @@ class UartPort:
 def make(cfg):
     pins = dict(PINS)
     pins.update(cfg["pins"])
-    return Board(pins, cfg, port=UartPort())
+    board = Board(pins, cfg, port=UartPort())
+    # The potentiometer's table, built as a list grown by appends (~576 B),
+    # kept as a tuple of its 65 ints (~272 B) of the 10 KB heap.
+    board.pot = tuple(board.pot)  # type: ignore  (read only: any sequence does)
+    return board

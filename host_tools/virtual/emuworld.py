@@ -71,8 +71,7 @@ class World(Player):
         self.t_ms = t_ms
         if t_ms >= self.due:
             self.play(t_ms)
-        wdt = machine.WDT.last
-        if wdt and time.ticks_diff(time.ticks_ms(), wdt.fed) > wdt.timeout:
+        if machine.wdt_late():
             raise machine.WatchdogReset()
         sys.modules["board_qemu"].UartPort.room = t_ms >= self.mute_until
         if t_ms >= self.end_ms:
@@ -124,7 +123,7 @@ def run(text=None, steps=None, end_ms=0):
                     "power cycled" if isinstance(e, Reboot) else "watchdog reset"))
             for name in FIRMWARE:
                 sys.modules.pop(name, None)
-            machine.WDT.last = None
+            machine.wdt_off()
     finally:
         machine.adc(None)
         vfs.umount("/")

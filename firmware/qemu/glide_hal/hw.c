@@ -3,10 +3,13 @@
 // machine.Pin is C; written in Python here they cost ~1.1 ms of a 5 ms tick at
 // 16 MHz and ~1.1 KB of a 10 KB heap, an artefact of the emulation. So: C,
 // kept to what hw.Board and the emulated world (host_tools/virtual/) use.
-// QEMU emulates the nRF51's GPIO but no PWM or ADC: a PWM lights its pin while
-// its duty is not 0, and the ADC reads what the world or the bench sets.
+// QEMU emulates the nRF51's GPIO but no PWM, ADC or watchdog: a PWM lights its
+// pin while its duty is not 0, the ADC reads what the world or the bench sets,
+// and the world resets the board when the WDT is fed late.
 #include <stdint.h>
 #include "py/runtime.h"
+#include "py/mphal.h"
+#include "py/objexcept.h"
 
 #define GPIO_OUTSET (*(volatile uint32_t *)0x50000508)
 #define GPIO_OUTCLR (*(volatile uint32_t *)0x5000050C)
@@ -184,6 +187,57 @@ MP_DEFINE_CONST_OBJ_TYPE(glide_adc_type, MP_QSTR_ADC, MP_TYPE_FLAG_NONE,
 
 static const mp_obj_base_t adc_obj = { &glide_adc_type };
 
+// WDT(id=0, timeout=5000): the one watchdog, kept in software (no heap: all
+// instances are one object in flash). The world asks wdt_late() each tick.
+static uint32_t wdt_fed, wdt_timeout;
+static uint8_t wdt_on;
+static const mp_obj_base_t wdt_obj;
+
+static mp_obj_t wdt_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    static const mp_arg_t allowed[] = {
+        { MP_QSTR_id, MP_ARG_INT, {.u_int = 0} },
+        { MP_QSTR_timeout, MP_ARG_INT, {.u_int = 5000} },
+    };
+    mp_arg_val_t a[MP_ARRAY_SIZE(allowed)];
+    mp_arg_parse_all_kw_array(n_args, n_kw, args, MP_ARRAY_SIZE(allowed), allowed, a);
+    wdt_timeout = a[1].u_int;
+    wdt_fed = mp_hal_ticks_ms();
+    wdt_on = 1;
+    return MP_OBJ_FROM_PTR(&wdt_obj);
+}
+
+static mp_obj_t wdt_feed(mp_obj_t self) {
+    wdt_fed = mp_hal_ticks_ms();
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(wdt_feed_obj, wdt_feed);
+
+static const mp_rom_map_elem_t wdt_locals[] = {
+    { MP_ROM_QSTR(MP_QSTR_feed), MP_ROM_PTR(&wdt_feed_obj) },
+};
+static MP_DEFINE_CONST_DICT(wdt_locals_dict, wdt_locals);
+
+MP_DEFINE_CONST_OBJ_TYPE(glide_wdt_type, MP_QSTR_WDT, MP_TYPE_FLAG_NONE,
+    make_new, wdt_make_new, locals_dict, &wdt_locals_dict);
+
+static const mp_obj_base_t wdt_obj = { &glide_wdt_type };
+
+// wdt_late(): armed and not fed for longer than its timeout.
+static mp_obj_t glide_wdt_late(void) {
+    return mp_obj_new_bool(wdt_on && (int32_t)(mp_hal_ticks_ms() - wdt_fed) > (int32_t)wdt_timeout);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(glide_wdt_late_obj, glide_wdt_late);
+
+// wdt_off(): a reset disarms it (the firmware arms it again at start-up).
+static mp_obj_t glide_wdt_off(void) {
+    wdt_on = 0;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(glide_wdt_off_obj, glide_wdt_off);
+
+// What the world raises when the WDT was not fed in time.
+MP_DEFINE_EXCEPTION(WatchdogReset, Exception)
+
 // force(id, level): the world holds input pin id at level (0/1), -1 lets go.
 // An id no Pin can have (a glide.json pin the board refused) does nothing.
 static mp_obj_t glide_force(mp_obj_t id, mp_obj_t level) {
@@ -222,6 +276,10 @@ static const mp_rom_map_elem_t glide_hw_globals[] = {
     { MP_ROM_QSTR(MP_QSTR_ADC), MP_ROM_PTR(&glide_adc_type) },
     { MP_ROM_QSTR(MP_QSTR_force), MP_ROM_PTR(&glide_force_obj) },
     { MP_ROM_QSTR(MP_QSTR_adc), MP_ROM_PTR(&glide_adc_obj) },
+    { MP_ROM_QSTR(MP_QSTR_WDT), MP_ROM_PTR(&glide_wdt_type) },
+    { MP_ROM_QSTR(MP_QSTR_wdt_late), MP_ROM_PTR(&glide_wdt_late_obj) },
+    { MP_ROM_QSTR(MP_QSTR_wdt_off), MP_ROM_PTR(&glide_wdt_off_obj) },
+    { MP_ROM_QSTR(MP_QSTR_WatchdogReset), MP_ROM_PTR(&mp_type_WatchdogReset) },
 };
 static MP_DEFINE_CONST_DICT(glide_hw_globals_dict, glide_hw_globals);
 
