@@ -178,26 +178,33 @@ class Controller:
             x = self.cap_na
         else:
             x *= 1000
+        # Target and envelope are written only when they change (a write is
+        # ~11 us): in treatment neither does.
         tg = self.target
         if x < tg:
             tg = x
+            self.target = tg
         elif tg < x and st != STOP:
             tg += self.adapt * d // 100
             if tg > x:
                 tg = x
-        self.target = tg
+            self.target = tg
         x = self.env
         if st == STOP:
             x -= self.stop_slew * d // 100
             if x < 0:
                 x = 0
-        if x > tg:
+            if x > tg:
+                x = tg
+            self.env = x
+        elif x > tg:
             x = tg
-        elif x < tg and st != STOP:
+            self.env = x
+        elif x < tg:
             x += self.slew * d // 100
             if x > tg:
                 x = tg
-        self.env = x
+            self.env = x
         d = self.wave.advance(ms)
         if d != _FULL:  # x * 256 >> 8 is x: no multiplication at full level
             x = x * d >> 8  # nA out
