@@ -60,9 +60,8 @@ class World(Player):
         machine.force(self.pins["btn_" + name], -1 if level else 0)
 
     def command(self, line):
-        fed = sys.modules["board_qemu"].UartPort.fed
-        fed.extend(line.encode())
-        fed.append(10)
+        self.fed.extend(line.encode())
+        self.fed.append(10)
 
     def step(self):
         # At the start of every tick (the console's poll for input): the
@@ -73,7 +72,7 @@ class World(Player):
             self.play(t_ms)
         if machine.wdt_late():
             raise machine.WatchdogReset()
-        sys.modules["board_qemu"].UartPort.room = t_ms >= self.mute_until
+        machine.uart_mute(t_ms < self.mute_until)
         if t_ms >= self.end_ms:
             raise End()
         if self.stall_us:
@@ -89,14 +88,8 @@ class World(Player):
     def attach(self):
         # Hooks the world into the freshly imported board: the sensor's ADC,
         # and the console's poll, which the loop makes first thing each tick.
-        import board_qemu
-        port = board_qemu.UartPort
-        readable = port.readable
-
-        def polled(p):
-            self.step()
-            return readable(p)
-        port.readable = polled
+        self.fed = bytearray()  # the console's input, read before the UART
+        machine.uart(self.step, self.fed)
         # The skin's noise advances once per read: asked at the read itself.
         machine.adc(self.read)
 
@@ -126,5 +119,6 @@ def run(text=None, steps=None, end_ms=0):
             machine.wdt_off()
     finally:
         machine.adc(None)
+        machine.uart(None, None)
         vfs.umount("/")
     print(DONE)

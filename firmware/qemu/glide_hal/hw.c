@@ -10,6 +10,8 @@
 #include "py/runtime.h"
 #include "py/mphal.h"
 #include "py/objexcept.h"
+#include "py/objarray.h"
+#include <string.h>
 
 #define GPIO_OUTSET (*(volatile uint32_t *)0x50000508)
 #define GPIO_OUTCLR (*(volatile uint32_t *)0x5000050C)
@@ -238,6 +240,112 @@ static MP_DEFINE_CONST_FUN_OBJ_0(glide_wdt_off_obj, glide_wdt_off);
 // What the world raises when the WDT was not fed in time.
 MP_DEFINE_EXCEPTION(WatchdogReset, Exception)
 
+// UartPort(): the REPL's UART for console.Console (readable, writable,
+// readinto, write), in C for the same reasons: a Python port cost ~450 B of
+// heap and a method call or two each tick. The port polls UART0 (no RX
+// interrupt), so bytes wait in it until read here, and Ctrl-C is noticed
+// here too. The world (uart()) adds a poll hook, its queued input and a mute.
+#define UART_RXDRDY (*(volatile uint32_t *)0x40002108)
+#define UART_RXD (*(volatile uint32_t *)0x40002518)
+static uint8_t uart_mute;
+static const mp_obj_base_t uart_obj;
+
+static mp_obj_t uart_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
+    return MP_OBJ_FROM_PTR(&uart_obj);
+}
+
+// The world's queued input (a bytearray), read before the UART; NULL: none.
+static mp_obj_array_t *fed(void) {
+    mp_obj_t f = MP_STATE_VM(glide_uart_fed);
+    return (f == MP_OBJ_NULL || f == mp_const_none) ? NULL : MP_OBJ_TO_PTR(f);
+}
+
+static mp_obj_t uart_readable(mp_obj_t self) {
+    mp_obj_t hook = MP_STATE_VM(glide_uart_hook);
+    if (hook != MP_OBJ_NULL && hook != mp_const_none) {
+        // The world's step, at the console's poll: first thing each tick.
+        mp_call_function_0(hook);
+    }
+    mp_obj_array_t *f = fed();
+    return mp_obj_new_bool((f && f->len) || UART_RXDRDY);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uart_readable_obj, uart_readable);
+
+static mp_obj_t uart_writable(mp_obj_t self) {
+    return mp_obj_new_bool(!uart_mute);
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(uart_writable_obj, uart_writable);
+
+// readinto(buf): one byte, once readable() said there is one.
+static mp_obj_t uart_readinto(mp_obj_t self, mp_obj_t buf) {
+    mp_buffer_info_t b;
+    mp_get_buffer_raise(buf, &b, MP_BUFFER_WRITE);
+    mp_obj_array_t *f = fed();
+    uint8_t c;
+    if (f && f->len) {
+        uint8_t *items = f->items;
+        c = items[0];
+        memmove(items, items + 1, --f->len);
+        f->free++;
+    } else {
+        UART_RXDRDY = 0;
+        c = UART_RXD & 0xFF;
+        if (c == 3) {
+            mp_raise_type(&mp_type_KeyboardInterrupt);
+        }
+    }
+    ((uint8_t *)b.buf)[0] = c;
+    return MP_OBJ_NEW_SMALL_INT(1);
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(uart_readinto_obj, uart_readinto);
+
+// write(buf, off=0, n=-1): all of it (the UART blocks), bytes as they are.
+static mp_obj_t uart_write(size_t n_args, const mp_obj_t *args) {
+    mp_buffer_info_t b;
+    mp_get_buffer_raise(args[1], &b, MP_BUFFER_READ);
+    size_t off = n_args > 2 ? mp_obj_get_int(args[2]) : 0;
+    mp_int_t n = n_args > 3 ? mp_obj_get_int(args[3]) : -1;
+    if (off > b.len) {
+        off = b.len;
+    }
+    if (n < 0 || (size_t)n > b.len - off) {
+        n = b.len - off;
+    }
+    mp_hal_stdout_tx_strn((const char *)b.buf + off, n);
+    return MP_OBJ_NEW_SMALL_INT(n);
+}
+static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(uart_write_obj, 2, 4, uart_write);
+
+static const mp_rom_map_elem_t uart_locals[] = {
+    { MP_ROM_QSTR(MP_QSTR_readable), MP_ROM_PTR(&uart_readable_obj) },
+    { MP_ROM_QSTR(MP_QSTR_writable), MP_ROM_PTR(&uart_writable_obj) },
+    { MP_ROM_QSTR(MP_QSTR_readinto), MP_ROM_PTR(&uart_readinto_obj) },
+    { MP_ROM_QSTR(MP_QSTR_write), MP_ROM_PTR(&uart_write_obj) },
+};
+static MP_DEFINE_CONST_DICT(uart_locals_dict, uart_locals);
+
+MP_DEFINE_CONST_OBJ_TYPE(glide_uart_type, MP_QSTR_UartPort, MP_TYPE_FLAG_NONE,
+    make_new, uart_make_new, locals_dict, &uart_locals_dict);
+
+static const mp_obj_base_t uart_obj = { &glide_uart_type };
+
+// uart(hook, fed): the world's poll hook and input bytearray (None: none);
+// a power cycle's fresh port, so it also ends a mute.
+static mp_obj_t glide_uart(mp_obj_t hook, mp_obj_t f) {
+    MP_STATE_VM(glide_uart_hook) = hook;
+    MP_STATE_VM(glide_uart_fed) = f;
+    uart_mute = 0;
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_2(glide_uart_obj, glide_uart);
+
+// uart_mute(m): while m, the console finds no room to write (a stalled host).
+static mp_obj_t glide_uart_mute(mp_obj_t m) {
+    uart_mute = mp_obj_is_true(m);
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(glide_uart_mute_obj, glide_uart_mute);
+
 // force(id, level): the world holds input pin id at level (0/1), -1 lets go.
 // An id no Pin can have (a glide.json pin the board refused) does nothing.
 static mp_obj_t glide_force(mp_obj_t id, mp_obj_t level) {
@@ -277,6 +385,9 @@ static const mp_rom_map_elem_t glide_hw_globals[] = {
     { MP_ROM_QSTR(MP_QSTR_force), MP_ROM_PTR(&glide_force_obj) },
     { MP_ROM_QSTR(MP_QSTR_adc), MP_ROM_PTR(&glide_adc_obj) },
     { MP_ROM_QSTR(MP_QSTR_WDT), MP_ROM_PTR(&glide_wdt_type) },
+    { MP_ROM_QSTR(MP_QSTR_UartPort), MP_ROM_PTR(&glide_uart_type) },
+    { MP_ROM_QSTR(MP_QSTR_uart), MP_ROM_PTR(&glide_uart_obj) },
+    { MP_ROM_QSTR(MP_QSTR_uart_mute), MP_ROM_PTR(&glide_uart_mute_obj) },
     { MP_ROM_QSTR(MP_QSTR_wdt_late), MP_ROM_PTR(&glide_wdt_late_obj) },
     { MP_ROM_QSTR(MP_QSTR_wdt_off), MP_ROM_PTR(&glide_wdt_off_obj) },
     { MP_ROM_QSTR(MP_QSTR_WatchdogReset), MP_ROM_PTR(&mp_type_WatchdogReset) },
@@ -290,3 +401,5 @@ const mp_obj_module_t glide_hw_module = {
 
 MP_REGISTER_MODULE(MP_QSTR_glide_hw, glide_hw_module);
 MP_REGISTER_ROOT_POINTER(mp_obj_t glide_adc_source);
+MP_REGISTER_ROOT_POINTER(mp_obj_t glide_uart_hook);
+MP_REGISTER_ROOT_POINTER(mp_obj_t glide_uart_fed);
