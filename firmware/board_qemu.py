@@ -2,11 +2,6 @@
 # glide frozen in (host_tools/emu.py builds it; docs/emulator.md). Plain GPIO
 # pins of P0 stand for the LEDs and buttons; the port has no ADC, so the
 # "potentiometer" is set by the emulated world or by the serial `inject`.
-from hw import Board
-# The REPL's UART for console.Console, in C (firmware/qemu/glide_hal/hw.c):
-# in Python it took ~450 B of the 10 KB heap and a call or two each tick.
-from machine import UartPort  # type: ignore  (glide_hw's, in the qemu image)
-
 # Pairs, not a dict: a constant tuple stays in flash, a dict takes ~200 B of
 # the 10 KB heap (make() and the world build their dict from it).
 PINS = (
@@ -22,6 +17,11 @@ PINS = (
 
 
 def make(cfg):
+    # Imported here, not kept in this module's globals (~32 B of the heap).
+    from hw import Board
+    # The REPL's UART for console.Console, in C (firmware/qemu/glide_hal/hw.c):
+    # in Python it took ~450 B of the 10 KB heap and a call or two each tick.
+    from machine import UartPort  # type: ignore  (glide_hw's, in the qemu image)
     pins = dict(PINS)
     pins.update(cfg["pins"])
     board = Board(pins, cfg, port=UartPort())

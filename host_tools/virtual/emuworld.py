@@ -9,7 +9,7 @@ import sys
 import time
 
 import config
-import machine
+import glide_hw as machine  # the board's machine (firmware/qemu/machine.py)
 import vfs
 from scene import End, Player, Reboot
 

@@ -377,8 +377,25 @@ static mp_obj_t glide_adc(size_t n_args, const mp_obj_t *args) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_VAR_BETWEEN(glide_adc_obj, 1, 2, glide_adc);
 
+// Any other name is the port's own machine's (reset, mem32, ...): glide_hw
+// stands in for machine as a whole (see firmware/qemu/machine.py).
+static mp_obj_t glide_getattr(mp_obj_t name) {
+    mp_obj_t m = mp_import_name(MP_QSTR_umachine, mp_const_none, MP_OBJ_NEW_SMALL_INT(0));
+    return mp_load_attr(m, mp_obj_str_get_qstr(name));
+}
+static MP_DEFINE_CONST_FUN_OBJ_1(glide_getattr_obj, glide_getattr);
+
+// A builtin module's __init__ is looked up on its first import: there is
+// none to do, but without it the lookup would reach umachine and fail.
+static mp_obj_t glide_init(void) {
+    return mp_const_none;
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(glide_init_obj, glide_init);
+
 static const mp_rom_map_elem_t glide_hw_globals[] = {
     { MP_ROM_QSTR(MP_QSTR___name__), MP_ROM_QSTR(MP_QSTR_glide_hw) },
+    { MP_ROM_QSTR(MP_QSTR___getattr__), MP_ROM_PTR(&glide_getattr_obj) },
+    { MP_ROM_QSTR(MP_QSTR___init__), MP_ROM_PTR(&glide_init_obj) },
     { MP_ROM_QSTR(MP_QSTR_Pin), MP_ROM_PTR(&glide_pin_type) },
     { MP_ROM_QSTR(MP_QSTR_PWM), MP_ROM_PTR(&glide_pwm_type) },
     { MP_ROM_QSTR(MP_QSTR_ADC), MP_ROM_PTR(&glide_adc_type) },
