@@ -219,7 +219,10 @@ class Controller:
         self.out_na = x
         # limits.guard(), inline (a call is ~60 us at 16 MHz): only
         # 0..DEVICE_MAX_UA passes, anything else is a bug and commands 0.
-        self.out = d if 0 <= d <= DEVICE_MAX_UA else 0
+        # Two plain comparisons: a chained one costs ~17 us more.
+        if d < 0 or d > DEVICE_MAX_UA:
+            d = 0
+        self.out = d
         self.phase = self.wave.phase
         if st == RAMP and self.env >= self.target:
             self._set(TREAT, "TREAT")

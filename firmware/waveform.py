@@ -55,10 +55,11 @@ class Waveform:
             t %= self.cycle_ms
         self.t = t
         mode = self.mode
-        flips = self.odd
         if mode == ADVANCED:
             lvl = FULL
-            flips = t // _ADV_FLIP_MS
+            # t < 2 * _ADV_FLIP_MS here: a comparison, not a division (~8 us
+            # at 16 MHz on a Cortex-M0, which has no divide instruction).
+            flips = 1 if t >= _ADV_FLIP_MS else 0
         elif mode == LIFTING:
             half = _LIFT_HALF[t // _LIFT_STEP_MS]
             k = (t % _LIFT_STEP_MS) // half
@@ -66,7 +67,9 @@ class Waveform:
             flips = k >> 1
         elif mode == TAPPING:
             lvl = FULL if t < _TAP_ON else 0
+            flips = self.odd
         else:
+            flips = self.odd
             if t < _SCULPT_EDGE:
                 lvl = FULL * t // _SCULPT_EDGE
             elif t < _SCULPT_EDGE + _SCULPT_HOLD:
