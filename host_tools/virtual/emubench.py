@@ -8,58 +8,15 @@
 import gc
 import time
 
-import micropython
-from micropython import const
-
-_MOIST = const(12000)  # ohms on the sensor in treatment (level 5 then runs at its cap)
-# The bench's own code is kept out of the heap the firmware is measured in
-# (functions, not classes: a class costs ~200 B of a 10 KB budget).
-
-
-def _skin(table):
-    # The skin on the ADC: counts for moist skin, whose last bit the C ADC
-    # flips on every read (a live sensor: a reading that never changes is the
-    # stuck-sensor fault), as on a real board with no Python call per read.
-    import hw
-    import glide_hw as machine  # the machine (firmware/qemu/machine.py)
-    u = 32768
-    while hw.pot_ohm(table, u) > _MOIST:  # once, at set-up
-        u -= 64
-    machine.adc(u, 1)
-
-
-def _latency(board, lp):
-    # Contact loss to output 0: from the ADC read that sees it to the output
-    # PWM's write of 0. For this one tick, Watch stands in for both and notes
-    # the times; the class is made here so that it costs no heap before.
-    import glide_hw as machine  # the machine (firmware/qemu/machine.py)
-
-    class Watch:
-        def __init__(self, dev):
-            self.dev = dev
-            self.at = -1
-
-        def read_u16(self):
-            self.at = time.ticks_us()
-            return self.dev.read_u16()
-
-        def duty_u16(self, d=None):
-            if d == 0 and self.at < 0:
-                self.at = time.ticks_us()
-            return self.dev.duty_u16(d) if d is not None else self.dev.duty_u16()
-
-    adc = board.adc = Watch(board.adc)
-    out = board.out = Watch(board.out)
-    machine.adc(65535)
-    ticks = lp.ticks
-    lp.run(1)
-    board.adc = adc.dev
-    board.out = out.dev
-    return time.ticks_diff(out.at, adc.at), lp.ticks - ticks
+# The bench's own code is kept out of the heap the firmware is measured in:
+# few globals (each module-level name costs heap), no class until needed.
+# 12000: ohms on the sensor in treatment (level 5 then runs at its cap).
 
 
 def _setup(hz, mode, log_buf):
     import board_qemu
+    import glide_hw as machine  # the machine (firmware/qemu/machine.py)
+    import hw
     import config
     import loop
     from console import Console
@@ -68,7 +25,13 @@ def _setup(hz, mode, log_buf):
     cfg["hz"] = hz
     cfg["log_buf"] = log_buf
     board = board_qemu.make(cfg)
-    _skin(board.pot)
+    # The skin on the ADC: counts for moist skin, whose last bit the C ADC
+    # flips on every read (a live sensor: a reading that never changes is the
+    # stuck-sensor fault), as on a real board with no Python call per read.
+    u = 32768
+    while hw.pot_ohm(board.pot, u) > 12000:  # once, at set-up
+        u -= 64
+    machine.adc(u, 1)
     con = Console(board.port, cfg["log_buf"], cfg["log_bytes"])
     ctl = Controller(con, **config.core(cfg))
     ctl.set_level(5)
@@ -89,6 +52,7 @@ def _treat(ctl, lp):
 
 
 def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
+    import micropython
     # budget: the heap (bytes) to leave the firmware, as on a real micro:bit:
     # the rest of this image's heap is taken by a ballast first. log_buf: the
     # console's ring (glide.json's log_buf).
@@ -109,7 +73,7 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
         print("free_after_startup", mode, gc.mem_free())
         # Controller alone: the same call the loop makes, in treatment.
         _treat(ctl, lp)
-        r = _MOIST
+        r = 12000
         n = 2000
         worst = 0
         t0 = time.ticks_us()
@@ -150,9 +114,33 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
             lp.run(1)
         if ctl.state != 3:
             raise RuntimeError("bench: the controller left treatment: %d" % ctl.state)
-        us, ticks = _latency(board, lp)
+        # Contact loss to output 0: from the ADC read that sees it to the
+        # output PWM's write of 0. For this one tick, Watch stands in for both
+        # and notes the times; the class is made here, costing no heap before.
+        class Watch:
+            def __init__(self, dev):
+                self.dev = dev
+                self.at = -1
+
+            def read_u16(self):
+                self.at = time.ticks_us()
+                return self.dev.read_u16()
+
+            def duty_u16(self, d=None):
+                if d == 0 and self.at < 0:
+                    self.at = time.ticks_us()
+                return self.dev.duty_u16(d) if d is not None else self.dev.duty_u16()
+
+        adc = board.adc = Watch(board.adc)
+        out = board.out = Watch(board.out)
+        machine.adc(65535)
+        ticks = lp.ticks
+        lp.run(1)
+        board.adc = adc.dev
+        board.out = out.dev
+        us, ticks = time.ticks_diff(out.at, adc.at), lp.ticks - ticks
         print("latency", mode, us, ticks, ctl.out)
-        del board, con, ctl, lp
+        del board, con, ctl, lp, adc, out, Watch
         gc.collect()
     # The highest rate the loop holds with no overrun for 2 s in treatment (LIFT).
     best = 0
