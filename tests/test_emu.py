@@ -128,6 +128,62 @@ def test_the_controller_core_is_bit_identical_on_every_runtime(tmp_path):
     assert qemu == cpython
 
 
+MACHINE_CODE = """
+import machine
+from machine import ADC, PWM, Pin, WDT
+for bad in (30, -1, "4"):
+    try:
+        Pin(bad)
+        print("no error", bad)
+    except ValueError:
+        print("ValueError")
+b = Pin(17, Pin.IN, Pin.PULL_UP)
+machine.force(17, 0)
+x = b.value()
+machine.force(17, -1)
+print("button", b.value(), x)
+o = Pin(3, Pin.OUT, value=0)
+w = PWM(o, freq=1000, duty_u16=0)
+w.duty_u16(300)
+print("pwm", w.duty_u16(), w.freq(), machine.mem32[0x50000504] >> 3 & 1)
+w.duty_u16(0)
+print("dark", machine.mem32[0x50000504] >> 3 & 1)
+try:
+    w.duty_u16(65536)
+except ValueError:
+    print("ValueError")
+a = ADC(Pin(4))
+print("adc", a.read_u16())
+machine.adc(1234)
+print("adc", a.read_u16())
+machine.adc(lambda: 77)
+print("adc", a.read_u16())
+machine.adc(None)
+machine.adc(1000, 1)
+print("adc", a.read_u16(), a.read_u16())
+machine.adc(65535)
+WDT(timeout=1)
+print("wdt", machine.wdt_late())
+import time
+time.sleep_ms(5)
+print("wdt", machine.wdt_late())
+machine.wdt_off()
+print("wdt", machine.wdt_late())
+print("exc", issubclass(machine.WatchdogReset, Exception))"""
+
+
+def test_the_boards_machine_keeps_its_api_in_c():
+    # Pin, PWM, ADC, WDT are C (firmware/qemu/glide_hal/hw.c): ids 0..29, the
+    # world's override of an input, a PWM lights its pin while its duty is not
+    # 0, the ADC reads the value (or the function) set, the software watchdog;
+    # the port's own names (mem32) still come through machine.
+    lines = []
+    emu.run_code(MACHINE_CODE, lines.append, shift=3)
+    assert lines == ["ValueError"] * 3 + [
+        "button 1 0", "pwm 300 1000 1", "dark 0", "ValueError", "adc 65535", "adc 1234",
+        "adc 77", "adc 1001 1000", "wdt False", "wdt True", "wdt False", "exc True"]
+
+
 def test_glide_send_and_monitor_talk_to_the_emulated_board(tmp_path, capsys):
     assert cli.main(["emu", "start", "--shift", "3"]) == 0
     try:
