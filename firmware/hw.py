@@ -54,7 +54,9 @@ class Board:
         self.pos = _pin_out(pins["pos"])
         self.neg = _pin_out(pins["neg"])
         self.status = _pin_out(pins["status"])
-        self.mode_leds = [_pin_out(p) for p in pins.get("mode_leds", ())]
+        # A tuple: none on a board without them is the shared empty tuple, not
+        # a list on a 10 KB heap.
+        self.mode_leds = tuple([_pin_out(p) for p in pins.get("mode_leds", ())])
         self.adc = adc or ADC(Pin(pins["pot"]))
         self.btn_contact = Pin(pins["btn_contact"], Pin.IN, Pin.PULL_UP)
         self.btn_mode = Pin(pins["btn_mode"], Pin.IN, Pin.PULL_UP)
