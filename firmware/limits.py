@@ -16,11 +16,3 @@ LEVEL_CAPS = (136, 272, 408, 544, 680)
 
 assert DEVICE_MAX_UA < ABS_MAX_UA and max(LEVEL_CAPS) <= DEVICE_MAX_UA
 
-
-def guard(ua):
-    # Final check, independent of how ua was computed: anything outside
-    # 0..DEVICE_MAX_UA is a bug, and the safe answer to a bug is zero, never
-    # a clamp to the maximum.
-    if 0 <= ua <= DEVICE_MAX_UA:
-        return ua
-    return 0

@@ -12,8 +12,7 @@ SOURCES = sorted(glob.glob(os.path.join(FIRMWARE, "*.py")))
 CORE = ["limits.py", "contact.py", "waveform.py", "controller.py", "telemetry.py", "commands.py"]
 # Functions that run on every tick (module, class, function)
 TICK_PATH = [("controller.py", "Controller", "tick"), ("controller.py", "Controller", "_step"),
-             ("contact.py", "Contact", "update"), ("waveform.py", "Waveform", "advance"),
-             ("limits.py", None, "guard")]
+             ("contact.py", "Contact", "update"), ("waveform.py", "Waveform", "advance")]
 
 
 @pytest.mark.parametrize("src", SOURCES, ids=os.path.basename)
