@@ -14,11 +14,17 @@ HELP = ("start [MODE] [LEVEL] | stop | mode ADV|LIFT|TAP|SCULPT | level N"
 
 
 def _int(word, lo, hi, what):
-    # -> (value, None) or (None, reason)
-    try:
-        v = int(word)
-    except ValueError:
+    # -> (value, None) or (None, reason). One number syntax on every runtime:
+    # 1 to 9 ASCII digits (docs/protocol.md). int() differs: MicroPython's
+    # takes "_3", "3_" and "1__0", CPython's refuses them, and a sign or a
+    # space would be a second syntax. Nine digits stay a small int on a board.
+    if not 0 < len(word) <= 9:
         return None, "%s: not a number: %s" % (what, word)
+    v = 0
+    for ch in word:
+        if not "0" <= ch <= "9":
+            return None, "%s: not a number: %s" % (what, word)
+        v = v * 10 + ord(ch) - 48
     if not lo <= v <= hi:
         return None, "%s must be %d..%d" % (what, lo, hi)
     return v, None

@@ -76,3 +76,39 @@ def test_non_ascii_is_refused_the_same_on_every_runtime(make, line):
     before = snapshot(c)
     assert commands.handle(c, line) == "ERR not printable ASCII"
     assert snapshot(c) == before
+
+
+BAD_NUMBERS = ["_3", "3_", "1__0", "_", "+3", "-3", "3.0", "0x3", "３", "1234567890", "1e3"]
+
+
+@pytest.mark.parametrize("word", BAD_NUMBERS)
+def test_one_number_syntax_on_every_runtime(make, word):
+    # MicroPython's int() takes "_3", "3_" and "1__0", CPython's refuses them: the
+    # parser checks digits itself, so a board and the host answer alike.
+    import commands
+    c, _ = make()
+    for line in ("level " + word, "r " + word, "start adv " + word):
+        reply = commands.handle(c, line)
+        assert reply.startswith("ERR"), (line, reply)
+    assert c.level == 1 and c.inject == -1 and c.state == 0
+
+
+def test_numbers_are_plain_digits(make):
+    import commands
+    c, _ = make()
+    assert commands.handle(c, "level 04") == "OK level" and c.level == 4
+    assert commands.handle(c, "r 000100") == "OK r" and c.inject == 100
+    assert commands.handle(c, "r 99") == "ERR r must be 100..2000000"
+
+
+def test_the_micropython_vm_answers_numbers_as_cpython_does(make, tmp_path):
+    from host_tools import vm
+    lines = ["%s %s" % (cmd, w) for w in BAD_NUMBERS + ["4", "04", "100", "2000000"]
+             for cmd in ("level", "r")]
+    code = ("import commands\nfrom controller import Controller\n"
+            "for line in %r:\n    print(commands.handle(Controller(lambda s: None), line))\n"
+            % lines)
+    got = []
+    vm.run_code(code, got.append, str(tmp_path))
+    want = [str(commands.handle(make()[0], line)) for line in lines]
+    assert got == want
