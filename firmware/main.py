@@ -75,8 +75,16 @@ def main():
         raise
     finally:
         board.off()
-        while con.flush():
-            pass
+        # The log's rest, for as long as the port takes it and at most 100 ms
+        # more: a host that stopped reading must not keep a stopped board
+        # spinning here (until the watchdog, or forever with wdt_ms 0).
+        end = time.ticks_add(time.ticks_ms(), 100)
+        left = con.flush()
+        while left and time.ticks_diff(end, time.ticks_ms()) > 0:
+            now = con.flush()
+            if now == left:
+                time.sleep_ms(1)
+            left = now
 
 
 main()

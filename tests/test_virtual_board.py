@@ -1,4 +1,6 @@
 """The unchanged firmware/main.py on the virtual board, driven by scenarios."""
+import os
+
 import pytest
 
 from host_tools import check, scenario, sim, trace
@@ -118,3 +120,16 @@ def test_skin_jitter_is_the_31_bit_lcg_on_small_ints(virtual):
         v = skin.read(0)
         assert (skin.sh << 16 | skin.sl) == seed
         assert v == 20000 + (seed >> 8) % 203 - 101  # span 101 ohm each way
+
+
+def test_a_board_stopped_while_the_host_is_not_reading_still_stops(tmp_path):
+    # The scenario ends while the console is muted: the firmware's last flush gives
+    # up after 100 ms instead of spinning on a port that never takes a byte.
+    import subprocess
+    import sys
+    scn = tmp_path / "ends-muted.txt"
+    scn.write_text("# ends muted\n0 start adv 3\n200 skin 20000\n1000 mute 5000\n1500 end\n")
+    out = subprocess.run([sys.executable, "-m", "host_tools", "sim", "--scenario", str(scn)],
+                         capture_output=True, text=True, timeout=60,
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert out.returncode == 0 and "E t=" in out.stdout
