@@ -96,7 +96,7 @@ def _check(key, v):
             return "must be an object of pin names"
         for p in v:
             if p not in PINS:
-                return "unknown pin %s (known: %s)" % (p, ", ".join(PINS))
+                return "unknown pin %s (known: %s)" % (_quote(p), ", ".join(PINS))
             ids = v[p] if p == "mode_leds" else [v[p]]
             if type(ids) is not list or len(ids) > 4:
                 return "mode_leds must be a list of up to 4 pins"
@@ -106,6 +106,24 @@ def _check(key, v):
     else:
         return "unknown key"
     return None
+
+
+def _quote(s):
+    # A name from the file, safe to put in a log line: printable ASCII as it
+    # is, anything else escaped (a newline in a key would start a line of its
+    # own in the log), at most 40 characters.
+    out = ""
+    for ch in s[:40]:
+        n = ord(ch)
+        if " " <= ch <= "~":
+            out += ch
+        elif n < 0x100:
+            out += "\\x%02x" % n
+        elif n < 0x10000:
+            out += "\\u%04x" % n
+        else:
+            out += "\\U%08x" % n
+    return out + ("..." if len(s) > 40 else "")
 
 
 def apply(cfg, data):
@@ -118,7 +136,7 @@ def apply(cfg, data):
         why = _check(key, v)
         if why:
             errors.append("%s: %s: using %s" % (
-                key, why, "nothing" if key not in cfg else json.dumps(cfg[key])))
+                _quote(key), why, "nothing" if key not in cfg else json.dumps(cfg[key])))
         elif key == "mode":
             cfg[key] = NAMES.index(v)
         else:

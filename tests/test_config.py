@@ -123,3 +123,17 @@ def test_every_accepted_config_builds_a_controller_within_the_limits(data):
     assert max(c.levels) <= 680 and c.contact.make_ohm < c.contact.break_ohm
     if isinstance(data.get("levels"), list) and not any(e.startswith("levels") for e in errors):
         assert list(c.levels) == data["levels"]
+
+
+def test_names_from_the_file_cannot_inject_log_lines():
+    # A key with a newline would start a line of its own in the log (a fake event);
+    # names are quoted: printable ASCII as it is, the rest escaped, 40 characters.
+    cfg = config.defaults()
+    errors = config.apply(cfg, {"x\nE t=0 ev=FAULT st=FAULT out=0": 1, "é\t": 2,
+                                "pins": {"\r\nG glide=9": 3}, "k" * 100: 4})
+    assert all(" " <= ch <= "~" for e in errors for ch in e)
+    assert errors[0].startswith("x\\x0aE t=0 ev=FAULT st=FAULT out=0: unknown key")
+    assert errors[1].startswith("\\xe9\\x09: unknown key")
+    assert "unknown pin \\x0d\\x0aG glide=9 " in errors[2]
+    assert errors[3].startswith("k" * 40 + "...: unknown key")
+    assert cfg == config.defaults()  # and nothing was taken
