@@ -69,6 +69,10 @@ class Controller:
         self.status_ms = status_ms
         self.overrun = overrun
         self.overrun_us = overrun * 1000000 // hz
+        # The longest tick a rise counts: one nominal period, so a late tick
+        # (up to 400 ms at 50 Hz with overrun 20) never steps the envelope
+        # or the target up by more than rate / hz.
+        self.period_us = 1000000 // hz
         self.contact = Contact(make_ohm, break_ohm, debounce,
                                stuck_ms * hz // 1000)
         self.wave = Waveform()
@@ -130,11 +134,7 @@ class Controller:
                 if us:
                     self._fault(us, r)
                 else:
-                    # Rates are uA/s and the envelope nA, so a step is
-                    # rate * dt_us / 1000; dt in 10 us units keeps the
-                    # product a small int (< 2**30) for every allowed rate
-                    # and the longest tick overrun allows.
-                    Controller._step(self, dt_us // 10, ms)
+                    Controller._step(self, dt_us, ms)
         if self.status_ms:
             us = self.status_left - ms  # a local: one attribute load less
             if us <= 0:
@@ -148,7 +148,8 @@ class Controller:
         return self.out
 
     def _step(self, d, ms):
-        # d: the tick in 10 us units; the sample is self.r, already checked.
+        # d: the tick in us, ms: in whole ms (with the carry, real time); the
+        # sample is self.r, already checked.
         st = self.state
         # Timers through the local x: one attribute load less each (~8 us).
         x = self.session_left - ms
@@ -179,8 +180,15 @@ class Controller:
                 st = self._set(STOP, "AUTOOFF")
         # Adaptive loop: the level cap, lowered where the compliance voltage
         # runs out (I * R <= vmax). The target falls at once and rises at most
-        # `adapt` uA/s; the envelope follows it at most `slew` uA/s. A stop
-        # ramps the envelope down at `stop_slew` and never lets it rise.
+        # `adapt` uA/s; the envelope follows it at most `slew` uA/s. Rates are
+        # uA/s and the envelope nA, so a rise is rate * d // 1000, with d at
+        # most one period: the promise is per tick, however late the tick
+        # (and 10000 uA/s * 20000 us stays a small int, < 2**30). A stop
+        # ramps the envelope down at `stop_slew` in real time, uA/s * ms =
+        # nA: falling is safe, and a stop must end within its second however
+        # late the ticks come.
+        if d > self.period_us:
+            d = self.period_us
         # Products and quotients are the tick's dearest operations on a
         # Cortex-M0 (a multiplication ~15 us at 16 MHz, a division ~8 us:
         # neither is in hardware), so a step that cannot change anything is
@@ -197,13 +205,13 @@ class Controller:
             tg = x
             self.target = tg
         elif tg < x and st != STOP:
-            tg += self.adapt * d // 100
+            tg += self.adapt * d // 1000
             if tg > x:
                 tg = x
             self.target = tg
         x = self.env
         if st == STOP:
-            x -= self.stop_slew * d // 100
+            x -= self.stop_slew * ms
             if x < 0:
                 x = 0
             if x > tg:
@@ -213,7 +221,7 @@ class Controller:
             x = tg
             self.env = x
         elif x < tg:
-            x += self.slew * d // 100
+            x += self.slew * d // 1000
             if x > tg:
                 x = tg
             self.env = x

@@ -51,6 +51,26 @@ def test_contact_loss_cuts_in_the_same_tick_and_ramp_restarts(make):
     assert 0 < max(outs) <= 340 * 17 * P // 10 ** 6 + 1
 
 
+def test_a_late_tick_rises_one_period_but_timers_and_stop_keep_real_time(make):
+    # 50 Hz, overrun 20: a 400 ms tick is late but no fault. Its rise is one
+    # period's (340 uA/s / 50 = 6.8 uA, adapt 2000 / 50 = 40 uA), never
+    # 136 uA at once; the session and cue timers count all 400 ms.
+    c, lines = started(make, hz=50, overrun=20, cue_ms=1000)
+    run(c, 12000, 10, dt=20000)
+    env, tg, t = c.env, c.target, c.t
+    c.tick(400000, 12000)
+    assert c.env - env == 340 * 20000 // 1000 and c.target - tg == 2000 * 20000 // 1000
+    assert c.t - t == 400 and events(lines).count("MOVE") == 0
+    c.tick(400000, 12000)
+    c.tick(400000, 12000)
+    assert events(lines).count("MOVE") == 1  # 10 + 3 ticks = 1.4 s of contact
+    run(c, 12000, 400, dt=20000)
+    c.stop()
+    # a stop falls in real time (680 uA/s): 400 ms take 272 uA off at once
+    c.tick(400000, 12000)
+    assert c.out == 680 - 272 and c.state == ctl.STOP
+
+
 def test_compliance_voltage_limits_dry_skin(make):
     c, _ = started(make, vmax_mv=10000)
     out = run(c, 50000, 800)[-1]
