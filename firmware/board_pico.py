@@ -1,5 +1,6 @@
 # Raspberry Pi Pico / Pico W / Pico 2 (rp2). Wiring: docs/boards.md.
 # GP numbers; "LED" is the on-board LED on every Pico (on the W via the radio).
+from config import pin_map
 from hw import Board
 
 PINS = {
@@ -15,6 +16,5 @@ PINS = {
 
 
 def make(cfg):
-    pins = dict(PINS)
-    pins.update(cfg["pins"])
+    pins = pin_map(PINS, cfg, 29)  # GP0..GP29, the RP2040's and the Pico 2's RP2350A's
     return Board(pins, cfg)

@@ -18,12 +18,12 @@ PINS = (
 
 def make(cfg):
     # Imported here, not kept in this module's globals (~32 B of the heap).
+    from config import pin_map
     from hw import Board
     # The REPL's UART for console.Console, in C (firmware/qemu/glide_hal/hw.c):
     # in Python it took ~450 B of the 10 KB heap and a call or two each tick.
     from machine import UartPort  # type: ignore  (glide_hw's, in the qemu image)
-    pins = dict(PINS)
-    pins.update(cfg["pins"])
+    pins = pin_map(PINS, cfg, 29)  # glide_hw's Pin: P0.0..P0.29
     board = Board(pins, cfg, port=UartPort())
     # The potentiometer's table, built as a list grown by appends (~576 B),
     # kept as a tuple of its 65 ints (~272 B) of the 10 KB heap.

@@ -1,49 +1,59 @@
 # The board's configuration file (glide.json), validated key by key at boot.
 # A bad key is reported and replaced by its default; a file that cannot be read
 # at all leaves every default in place. No key can raise the current limits:
-# level caps above 680 uA are refused like any other out-of-range value.
-try:
-    import ujson as json
-except ImportError:
-    import json
-
+# level caps above 680 uA are refused like any other out-of-range value, and
+# no setting turns a safety check off.
 from limits import LEVEL_CAPS, DEVICE_MAX_UA
 from waveform import NAMES
 
 FILE = "glide.json"
+# A glide.json with every key, one a line, is ~700 B; a bound keeps a runaway
+# file from taking a micro:bit's 10 KB heap at boot.
+MAX_BYTES = 2048
+# Objects and arrays nest at most this deep ({"pins": {"mode_leds": [..]}}):
+# the reader recurses once a level, and 1,000 levels raised RecursionError.
+MAX_DEPTH = 3
 
-# (key, default, lowest, highest) for integers. Constant tuples stay in a
-# frozen build's flash; as dicts these tables took ~300 B of a micro:bit's
-# 10 KB heap.
+# (key, default, lowest, highest) for integers; the comment is the setting's
+# line in docs/boards.md (tests/test_config_doc.py renders the table from it).
+# Constant tuples stay in a frozen build's flash; as dicts these tables took
+# ~300 B of a micro:bit's 10 KB heap.
 INTS = (
     ("hz", 200, 50, 1000),  # sampling rate
     ("make_ohm", 100000, 1000, 1000000),  # contact made at or below
     ("break_ohm", 150000, 1000, 2000000),  # contact lost above
     ("debounce", 4, 1, 50),  # samples in a row to make contact
-    ("stuck_ms", 2000, 0, 60000),  # identical sensor readings = stuck (0: off)
+    # Never 0 (off), and 100 ms is 5 samples even at 50 Hz: a shorter time
+    # rounded to 0 samples and turned the check off unannounced.
+    ("stuck_ms", 2000, 100, 60000),  # identical live readings in contact this long = stuck sensor
     ("slew", 340, 10, 2000),  # soft-start rise, uA/s
-    ("adapt", 2000, 10, 10000),  # adaptive target rise, uA/s
+    ("adapt", 2000, 10, 10000),  # adaptive target rise, uA/s (at least slew)
     ("stop_slew", 680, 10, 5000),  # graceful stop, uA/s
-    ("vmax_mv", 10000, 1000, 30000),  # compliance voltage
+    ("vmax_mv", 10000, 1000, 30000),  # compliance voltage, mV
     ("session_s", 1200, 10, 3600),  # auto-off
     ("sleep_s", 60, 5, 3600),  # auto-sleep without contact
-    ("cue_ms", 3000, 500, 60000),  # move-on cue
+    ("cue_ms", 3000, 500, 60000),  # move-on cue period
     ("status_ms", 100, 0, 60000),  # status line period (0: none)
-    ("overrun", 4, 2, 20),  # a tick this many periods late is a fault
+    ("overrun", 4, 2, 20),  # periods late that make a loop-overrun fault
     ("level", 1, 1, 5),  # level at boot
-    ("timing_ms", 1000, 0, 60000),  # loop timing line period (0: none)
-    ("log_buf", 2048, 256, 16384),  # bytes of log kept while the console is busy
+    ("timing_ms", 1000, 0, 60000),  # T line period (0: none)
+    ("log_buf", 2048, 256, 16384),  # log ring buffer, bytes
     ("log_bytes", 64, 8, 1024),  # most bytes written to the console per tick
-    ("wdt_ms", 2000, 100, 8000),  # watchdog timeout (0 also allowed: off)
-    ("boot_ms", 2000, 0, 10000),  # window for Ctrl-C before the loop starts
-    ("pot_min_ohm", 1000, 100, 2000000),  # potentiometer at 0
-    ("pot_max_ohm", 2000000, 100, 2000000),  # potentiometer at full scale
+    ("wdt_ms", 2000, 100, 8000),  # watchdog timeout (never off)
+    ("boot_ms", 2000, 0, 10000),  # Ctrl-C window before the loop starts
+    ("pot_min_ohm", 1000, 100, 2000000),  # potentiometer at the bottom
+    ("pot_max_ohm", 2000000, 100, 2000000),  # potentiometer at the top: the open-circuit reading
     ("contact_ohm", 20000, 100, 1000000),  # what the contact button reads
 )
-BOOLS = (("biphasic", False), ("autostart", False))
+BOOLS = (
+    ("biphasic", False),  # polarity alternation
+    ("autostart", False),  # start a session at boot
+)
 # Pin names or numbers; each board file has its own defaults.
 PINS = ("out", "pos", "neg", "status", "pot", "btn_contact", "btn_mode",
         "mode_leds")
+# What contact detection reads, settled together (apply()).
+_CHAIN = ("make_ohm", "break_ohm", "pot_min_ohm", "pot_max_ohm", "contact_ohm")
 
 
 def defaults():
@@ -68,6 +78,18 @@ def _spec(key, table):
     return None
 
 
+def _pin_name(s):
+    # A board's pin names ("LED", "GP15") are letters, digits and _: machine.Pin
+    # puts a name it lacks in its error, which goes to the log.
+    if not 0 < len(s) <= 12:
+        return False
+    for ch in s:
+        if not ("0" <= ch <= "9" or "A" <= ch <= "Z" or "a" <= ch <= "z"
+                or ch == "_"):
+            return False
+    return True
+
+
 def _check(key, v):
     # -> reason the value is bad, or None
     spec = _spec(key, INTS)
@@ -75,7 +97,7 @@ def _check(key, v):
         lo, hi = spec[2], spec[3]
         if type(v) is not int:
             return "must be a whole number %d..%d" % (lo, hi)
-        if not lo <= v <= hi and not (key == "wdt_ms" and v == 0):
+        if not lo <= v <= hi:
             return "%d is outside %d..%d" % (v, lo, hi)
     elif _spec(key, BOOLS):
         if type(v) is not bool:
@@ -94,15 +116,16 @@ def _check(key, v):
     elif key == "pins":
         if type(v) is not dict:
             return "must be an object of pin names"
-        for p in v:
+        for p in sorted(v):
             if p not in PINS:
                 return "unknown pin %s (known: %s)" % (_quote(p), ", ".join(PINS))
             ids = v[p] if p == "mode_leds" else [v[p]]
             if type(ids) is not list or len(ids) > 4:
                 return "mode_leds must be a list of up to 4 pins"
             for i in ids:
-                if type(i) is not int and type(i) is not str:
-                    return "%s: a pin is a number or a name" % p
+                if not (type(i) is int and i >= 0 or type(i) is str and _pin_name(i)):
+                    return ("%s: a pin is a number from 0 or a name of 1..12 letters,"
+                            " digits and _" % p)
     else:
         return "unknown key"
     return None
@@ -114,29 +137,31 @@ def _quote(s):
     # own in the log), at most 40 characters.
     out = ""
     for ch in s[:40]:
-        n = ord(ch)
-        if " " <= ch <= "~":
-            out += ch
-        elif n < 0x100:
-            out += "\\x%02x" % n
-        elif n < 0x10000:
-            out += "\\u%04x" % n
-        else:
-            out += "\\U%08x" % n
+        out += ch if " " <= ch <= "~" else "\\x%02x" % ord(ch)
     return out + ("..." if len(s) > 40 else "")
 
 
+def _show(key, v):
+    # A setting's value as glide.json writes it.
+    if key == "mode":
+        return NAMES[v]
+    if type(v) is bool:
+        return "true" if v else "false"
+    return str(v)
+
+
 def apply(cfg, data):
-    # Merge the dict data into cfg; returns the list of problems, one a key.
+    # Merge the dict data into cfg; returns the list of problems, one a key,
+    # in key order: a dict's own order differs between CPython and MicroPython.
     errors = []
     if type(data) is not dict:
         return ["must be a JSON object of settings: using defaults"]
-    for key in data:
+    for key in sorted(data):
         v = data[key]
         why = _check(key, v)
         if why:
             errors.append("%s: %s: using %s" % (
-                _quote(key), why, "nothing" if key not in cfg else json.dumps(cfg[key])))
+                _quote(key), why, _show(key, cfg[key]) if key in cfg else "nothing"))
         elif key == "mode":
             cfg[key] = NAMES.index(v)
         else:
@@ -145,34 +170,189 @@ def apply(cfg, data):
         errors.append("level: above the %d levels: using 1" % len(cfg["levels"]))
         cfg["level"] = 1
     # Keys fine alone but not together: settled the safe way, never by
-    # raising a limit.
+    # raising a limit. Contact detection needs pot_min < make < break, the
+    # contact button at or below make, and break at most 3/4 of the pot's top
+    # (its open-circuit reading): with break at or above it an unplugged
+    # sensor never lost contact and output flowed. Any clash puts back all
+    # five defaults, which always agree. (vmax_mv needs no rule: its lowest,
+    # 1 V, still lets 1 uA flow at the highest make_ohm, 1 Mohm.)
+    why = None
     if cfg["make_ohm"] >= cfg["break_ohm"]:
+        why = "make_ohm: must be below break_ohm"
+    elif cfg["break_ohm"] * 4 > cfg["pot_max_ohm"] * 3:
+        why = ("break_ohm: must be at most 3/4 of pot_max_ohm, the open-circuit"
+               " reading")
+    elif cfg["pot_min_ohm"] >= cfg["make_ohm"]:
+        why = "pot_min_ohm: must be below make_ohm"
+    elif cfg["contact_ohm"] > cfg["make_ohm"]:
+        why = "contact_ohm: must be at most make_ohm"
+    if why:
         d = defaults()
-        errors.append("make_ohm: must be below break_ohm: using %d and %d"
-                      % (d["make_ohm"], d["break_ohm"]))
-        cfg["make_ohm"] = d["make_ohm"]
-        cfg["break_ohm"] = d["break_ohm"]
+        for k in _CHAIN:
+            cfg[k] = d[k]
+            why += (": using " if k == "make_ohm" else ", ") + "%s %d" % (k, d[k])
+        errors.append(why)
     if cfg["slew"] > cfg["adapt"]:
         errors.append("slew: above adapt: using %d, the slower" % cfg["adapt"])
         cfg["slew"] = cfg["adapt"]
     return errors
 
 
+# -- the reader ------------------------------------------------------------
+# glide.json is read here, character by character, not by json.loads: the
+# two runtimes' json differ (CPython takes NaN and Infinity, MicroPython
+# takes what CPython refuses, a text file's bad UTF-8 raises on one only,
+# 1,000 levels of nesting raised RecursionError). The syntax (docs/boards.md):
+# JSON in ASCII, numbers whole with 1 to 9 digits (a small int on a board),
+# no name twice in an object, at most MAX_DEPTH levels deep.
+
+def _ws(s, i):
+    # The index of the first character at or after i that is not whitespace.
+    while i < len(s) and s[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def _value(s, i, depth):
+    # The value that starts at or after s[i] -> (value, index after it).
+    # Raises ValueError(why, index) for anything outside the syntax.
+    i = _ws(s, i)
+    ch = s[i:i + 1]
+    if ch == "{" or ch == "[":
+        if depth == MAX_DEPTH:
+            raise ValueError("nested deeper than %d" % MAX_DEPTH, i)
+        end = "}" if ch == "{" else "]"
+        obj = {} if ch == "{" else []
+        i = _ws(s, i + 1)
+        if s[i:i + 1] == end:
+            return obj, i + 1
+        while True:
+            if ch == "[":
+                v, i = _value(s, i, depth + 1)
+                obj.append(v)
+            else:
+                i = _ws(s, i)
+                if s[i:i + 1] != '"':
+                    raise ValueError('expected a "name"', i)
+                k, j = _value(s, i, depth)
+                if k in obj:
+                    raise ValueError('"%s" twice' % _quote(k), i)
+                i = _ws(s, j)
+                if s[i:i + 1] != ":":
+                    raise ValueError("expected :", i)
+                obj[k], i = _value(s, i + 1, depth + 1)
+            i = _ws(s, i)
+            if s[i:i + 1] == end:
+                return obj, i + 1
+            if s[i:i + 1] != ",":
+                raise ValueError("expected , or " + end, i)
+            i += 1
+    if ch == '"':
+        out = ""
+        i += 1
+        while True:
+            ch = s[i:i + 1]
+            if ch == '"':
+                return out, i + 1
+            if ch == "\\":
+                ch = s[i + 1:i + 2]
+                n = '"\\/bfnrt'.find(ch) if ch else -1
+                if n >= 0:
+                    out += '"\\/\b\f\n\r\t'[n]
+                    i += 2
+                    continue
+                # \u0000..\u007f: ASCII, like the rest of the file
+                h = s[i + 2:i + 6] if ch == "u" else ""
+                n = 0 if len(h) == 4 else 128
+                for ch in h:
+                    k = "0123456789abcdef".find(ch.lower())
+                    n = n * 16 + k if k >= 0 else 128
+                if n > 127:
+                    raise ValueError("escapes are \\\" \\\\ \\/ \\b \\f \\n \\r \\t"
+                                     " and \\u0000..\\u007f", i)
+                out += chr(n)
+                i += 6
+            elif ch and ch >= " ":
+                out += ch
+                i += 1
+            else:
+                raise ValueError("unterminated string" if not ch else
+                                 "a control character in a string", i)
+    if ch == "-" or "0" <= ch <= "9":
+        j = i + 1 if ch == "-" else i
+        n = 0
+        k = j
+        while "0" <= s[k:k + 1] <= "9":
+            n = n * 10 + ord(s[k]) - 48
+            k += 1
+        if not 0 < k - j <= 9 or s[j] == "0" and k - j > 1 or \
+                s[k:k + 1] and s[k:k + 1] in ".eE":
+            raise ValueError("numbers are whole, 1 to 9 digits, no leading 0", i)
+        return -n if ch == "-" else n, k
+    for word, v in (("true", True), ("false", False), ("null", None)):
+        if s[i:i + len(word)] == word:
+            return v, i + len(word)
+    raise ValueError("expected a value, not " + _quote(ch) if ch else
+                     "the file ends too soon", i)
+
+
+def parse(b):
+    # glide.json's bytes -> (value, None), or (None, "line L col C: why").
+    if len(b) > MAX_BYTES:
+        return None, "longer than %d bytes" % MAX_BYTES
+    if type(b) is str:  # the emulated board's RAM file (emuworld) reads str
+        b = b.encode()
+    for i in range(len(b)):
+        if b[i] > 127:
+            s = b[:i].decode()
+            return None, _at(s, i, "byte 0x%02x is not ASCII" % b[i])
+    s = b.decode()
+    try:
+        v, i = _value(s, 0, 0)
+        i = _ws(s, i)
+        if i < len(s):
+            raise ValueError("more after the end", i)
+    except ValueError as e:
+        return None, _at(s, e.args[1], e.args[0])
+    return v, None
+
+
+def _at(s, i, why):
+    return "line %d col %d: %s" % (s[:i].count("\n") + 1, i - s[:i].rfind("\n"), why)
+
+
 def load(path=FILE):
-    # -> (cfg, errors). A missing file is not an error: defaults are the design.
+    # -> (cfg, errors); never raises. A missing file is not an error:
+    # defaults are the design.
     cfg = defaults()
     try:
-        with open(path) as f:
-            text = f.read()
+        with open(path, "rb") as f:
+            b = f.read(MAX_BYTES + 1)
     except OSError:
         return cfg, []
-    except ValueError as e:  # UnicodeError: not text
-        return cfg, ["%s is not text (%s): using defaults" % (path, e)]
-    try:
-        data = json.loads(text)
-    except ValueError as e:
-        return cfg, ["%s is not valid JSON (%s): using defaults" % (path, e)]
+    data, why = parse(b)
+    if why:
+        return cfg, ["%s %s: using defaults" % (path, why)]
     return cfg, apply(cfg, data)
+
+
+def pin_map(own, cfg, top):
+    # A board's pins (own: a dict or pairs) with glide.json's in their place,
+    # for its make(). Raises ValueError for a number the chip lacks (above
+    # top) or a pin given two roles, before machine.Pin sees them: Pin raised
+    # OverflowError, uncaught at boot, on {"out": 2**64}, and the pot on an
+    # LED's pin would read the LED as skin.
+    pins = dict(own)
+    pins.update(cfg["pins"])
+    seen = []
+    for k in PINS:
+        for p in pins[k] if k == "mode_leds" else (pins[k],):
+            if type(p) is int and p > top:
+                raise ValueError("%s: no pin %d on this board (0..%d)" % (k, p, top))
+            if p in seen:
+                raise ValueError("%s: pin %s has a role already" % (k, p))
+            seen.append(p)
+    return pins
 
 
 CORE = ("hz", "make_ohm", "break_ohm", "debounce", "stuck_ms", "slew",

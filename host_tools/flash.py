@@ -11,7 +11,6 @@ import argparse
 import ast
 import importlib
 import importlib.util
-import json
 import os
 import re
 import subprocess
@@ -288,17 +287,17 @@ def counterpart(name):
 
 
 def check_config(path):
-    """What the board would report about the glide.json at path: [] if it is good."""
+    """What the board would report about the glide.json at path: [] if it is good. Read by
+    the firmware's own config.py, so any file gets the board's verdict, never a traceback."""
     try:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
+        with open(path, "rb") as f:
+            text = f.read()
     except OSError as e:
         return ["cannot read it: %s" % e.strerror]
-    except ValueError as e:
-        return ["not valid JSON: %s" % e]
     firmware_path()
     config = importlib.import_module("config")
-    return config.apply(config.defaults(), data)
+    data, why = config.parse(text)
+    return [why] if why else config.apply(config.defaults(), data)
 
 
 # -- the command ---------------------------------------------------------------------

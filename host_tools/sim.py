@@ -8,13 +8,14 @@ CPython, or the official MicroPython VM (--runtime micropython). --runtime qemu 
 on the emulated micro:bit instead (host_tools/emu.py): MicroPython's qemu port on an
 instruction-counted Cortex-M0, its own log byte-identical from run to run.
 """
+import importlib
 import json
 import os
 import sys
 import tempfile
 import time
 
-from . import FIRMWARE, emu, vm
+from . import FIRMWARE, emu, firmware_path, vm
 from .monitor import bar
 from .scenario import ScenarioError, library, load
 
@@ -37,7 +38,8 @@ def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0, shift=SI
                  realtime=False):
     """Run scenario scn on a fresh virtual board; emit(line) gets each line.
 
-    config: the board's glide.json as a dict (default BOARD_CONFIG).
+    config: the board's glide.json as a dict (default BOARD_CONFIG); on cpython also as
+    bytes, the file as it is (to boot on a broken one).
     runtime: "cpython" (in this process), "micropython" (the MicroPython VM, vm.py) or
     "qemu" (the emulated micro:bit, emu.py, with -icount shift and realtime).
     frame_ms: also emit an "@ t=..." LED line every frame_ms of virtual time (0: none;
@@ -53,8 +55,8 @@ def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0, shift=SI
         sys.modules.pop(name, None)
     sys.path[:0] = [VIRTUAL, FIRMWARE]
     with tempfile.TemporaryDirectory(prefix="glide-board-") as fs:
-        with open(os.path.join(fs, "glide.json"), "w") as f:
-            json.dump(config, f)
+        with open(os.path.join(fs, "glide.json"), "wb") as f:
+            f.write(config if isinstance(config, bytes) else json.dumps(config).encode())
         os.chdir(fs)
         try:
             import boot
@@ -111,6 +113,18 @@ class Display:
             self.out.write("\n")
 
 
+def read_config(path):
+    """The settings in the glide.json at path, read by the firmware's own config.py (one
+    syntax on every runtime; CPython's json took NaN and died of 1,000 nested lists)."""
+    with open(path, "rb") as f:
+        text = f.read()
+    firmware_path()
+    data, why = importlib.import_module("config").parse(text)
+    if why:
+        raise ValueError("%s %s" % (path, why))
+    return data
+
+
 def add_arguments(p):
     p.add_argument("--scenario", default=DEFAULT,
                    help="a scenario name (%s) or file; default %s" % (", ".join(library()), DEFAULT))
@@ -136,8 +150,7 @@ def run(args):
         scn = load(args.scenario)
         config = dict(BOARD_CONFIG)
         if args.config:
-            with open(args.config, encoding="utf-8") as f:
-                config = json.load(f)
+            config = read_config(args.config)
             if not isinstance(config, dict):
                 raise ValueError("%s: a board config is a JSON object of settings" % args.config)
         # --mode/--level are the board's boot settings; the firmware validates them.
