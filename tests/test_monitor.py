@@ -10,6 +10,7 @@ import os
 import queue
 import sys
 import threading
+import time
 import tty
 from types import SimpleNamespace
 
@@ -41,7 +42,8 @@ class Session:
     def __init__(self, path, recorder=None, retry=monitor.RETRY_S):
         self.notes = queue.Queue()
         self.monitor = monitor.Monitor(recorder)
-        self.link = monitor.Link(path, serialport.open_port(path), retry=retry, log=self.notes.put)
+        self.link = monitor.Link(path, serialport.open_port(path, keep_input=True), retry=retry,
+                                 log=self.notes.put)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.link.run, args=(self.monitor, self.stop))
         self.thread.start()
@@ -202,7 +204,7 @@ def test_reconnects_to_a_new_board_at_the_same_path_losing_nothing(tmp_path):
     os.replace(path + ".new", path)
     first.close()
     assert s.notes.get(timeout=WAIT) == "board disconnected, waiting for %s ..." % path
-    assert s.notes.get(timeout=WAIT) == "reconnected"
+    assert s.notes.get(timeout=WAIT).startswith("reconnected: back after ")
     after = ["MicroPython boot banner", HEADER, STATUS]
     second.write(*after)
     got = take(s.monitor.lines, 4)
@@ -216,7 +218,81 @@ def test_reconnects_to_a_new_board_at_the_same_path_losing_nothing(tmp_path):
     assert got[0].text == "S t=1900 st=TRE"
     assert s.link.reconnects == 1
     recorded = open(tmp_path / "rec.log").read().splitlines()
-    assert recorded == before + ["S t=1900 st=TRE"] + after + [reply]
+    assert recorded[4].startswith("# glide monitor: %s lost (" % path)
+    assert recorded[5].startswith("# glide monitor: %s back after " % path)
+    assert recorded[:4] + recorded[6:] == before + ["S t=1900 st=TRE"] + after + [reply]
+    assert [r.kind for r in trace.read(str(tmp_path / "rec.log"))] == ["G", "S", "E", "#", "#",
+                                                                       "G", "S", "S"]
+    assert cli.main(["check", "-q", str(tmp_path / "rec.log")]) == 0
+
+
+class UsbPort:
+    """A board's port that comes and goes like a USB device node: a pty reached through a
+    symlink at path. plug() writes boot lines first, as a board does before its node
+    appears; unplug() removes the node, then hangs the pty up."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def plug(self, *boot):
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)
+        self.write(*boot)
+        os.symlink(os.ttyname(self.slave), self.path)
+
+    def write(self, *lines):
+        for line in lines:
+            os.write(self.master, (line + "\r\n").encode())
+
+    def unplug(self):
+        os.unlink(self.path)
+        os.close(self.master)
+        os.close(self.slave)
+
+
+def test_three_unplugs_lose_no_line_that_reached_the_port(tmp_path):
+    """Numbered lines are written whenever the port exists, from its first moment (before
+    the monitor can have reopened it); the recording holds all of them, in order, and
+    a lost and a back mark exactly where the port was gone."""
+    port = UsbPort(str(tmp_path / "ttyACM0"))
+    rec = monitor.Recorder(str(tmp_path / "rec.log"))
+    lives = [["boot %d.%d" % (life, i) for i in range(20)] +
+             ["S t=%d st=OFF md=ADV lv=3 r=2000000 tg=0 env=0 out=0 ph=0" % (life * 1000 + i)
+              for i in range(150)] for life in range(4)]
+    port.plug(*lives[0][:20])
+    s = Session(port.path, rec, retry=0.01)
+    failed = []
+
+    def board():
+        try:
+            for life, lines in enumerate(lives):
+                if life:
+                    port.plug(*lines[:20])
+                port.write(*lines[20:])
+                # A pty's hang-up drops what was not read yet: unplug once all has reached
+                # the monitor, so that every line written reached the host.
+                while take(s.monitor.lines)[0].text != lines[-1]:
+                    pass
+                if life < len(lives) - 1:
+                    port.unplug()
+                    while not s.notes.get(timeout=WAIT).startswith("board disconnected"):
+                        pass
+        except BaseException as e:
+            failed.append(e)
+
+    writer = threading.Thread(target=board)
+    writer.start()
+    writer.join(4 * WAIT)
+    s.close()
+    rec.close()
+    port.unplug()
+    recorded = open(tmp_path / "rec.log").read().splitlines()
+    lost, back = "# glide monitor: %s lost (" % port.path, "# glide monitor: %s back after " % port.path
+    marks = [(lost if line.startswith(lost) else back if line.startswith(back) else line)
+             for line in recorded]
+    assert marks == lives[0] + [lost, back] + lives[1] + [lost, back] + lives[2] + [lost, back] + lives[3]
+    assert not failed and not writer.is_alive()
+    assert s.link.reconnects == 3
 
 
 def test_send_while_disconnected_is_reported(board):
@@ -302,6 +378,25 @@ def test_monitor_without_a_board_exits_2(ports, capsys):
     assert capsys.readouterr().err.startswith("glide monitor: no board found")
     assert cli.main(["monitor", "--port", "/nonexistent/tty"]) == 2
     assert "glide monitor: cannot open /nonexistent/tty" in capsys.readouterr().err
+
+
+def test_open_port_keeps_what_the_port_received_before(board):
+    """pyserial's open() flushes the input: the boot banner a board sent before the
+    monitor reopened its port. keep_input=True keeps it; the default still flushes."""
+    board.write("before the first open")
+    with serialport.open_port(board.path) as ser:
+        board.write("after it")
+        assert ser.readline() == b"after it\r\n"
+    board.write("before the reopen")
+    with serialport.open_port(board.path, keep_input=True) as ser:
+        assert ser.readline() == b"before the reopen\r\n"
+        board.write("stale")
+        deadline = time.monotonic() + WAIT
+        while ser.in_waiting < len("stale\r\n") and time.monotonic() < deadline:
+            pass
+        ser.reset_input_buffer()  # still flushes when asked, once open
+        board.write("fresh")
+        assert ser.readline() == b"fresh\r\n"
 
 
 def test_open_port_takes_urls():
