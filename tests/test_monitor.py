@@ -18,6 +18,9 @@ import pytest
 
 from fake_serial import EVENT, HEADER, STATUS, TIMING, WAIT, FakeBoard
 from host_tools import check, cli, monitor, serialport, trace
+from host_tools.monitor import display, liveplot
+from host_tools.monitor.lines import Line
+from host_tools.monitor.link import RETRY_S
 
 @pytest.fixture
 def board():
@@ -31,7 +34,7 @@ def take(q, n=1):
     got = []
     while len(got) < n:
         item = q.get(timeout=WAIT)
-        if isinstance(item, monitor.Line):
+        if isinstance(item, Line):
             got.append(item)
     return got
 
@@ -39,7 +42,7 @@ def take(q, n=1):
 class Session:
     """A Monitor reading a port on a thread, as glide monitor runs it."""
 
-    def __init__(self, path, recorder=None, retry=monitor.RETRY_S):
+    def __init__(self, path, recorder=None, retry=RETRY_S):
         self.notes = queue.Queue()
         self.monitor = monitor.Monitor(recorder)
         self.link = monitor.Link(path, serialport.open_port(path, keep_input=True), retry=retry,
@@ -65,11 +68,11 @@ def test_timing_and_drop_fields_parse():
 
 
 def test_status_text_shows_state_output_bar_and_timing():
-    text = monitor.status_text(trace.parse_line(STATUS + " drop=2"), trace.parse_line(TIMING),
+    text = display.status_text(trace.parse_line(STATUS + " drop=2"), trace.parse_line(TIMING),
                                trace.parse_line(HEADER))
     assert "t=1.8s TREAT ADV lv3 r=20.0k [######....] 408/680 uA drop=2" in text
     assert "hz=200 late=312 exec=410/980 over=0 load=8 free=151232 drop=0" in text
-    assert monitor.bar(0, 680) == "[..........]" and monitor.bar(680, 680) == "[##########]"
+    assert display.bar(0, 680) == "[..........]" and display.bar(680, 680) == "[##########]"
 
 
 def test_not_live_prints_every_line_as_it_is(board):
@@ -107,7 +110,7 @@ def test_live_status_line_fits_the_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "40")
     out = io.StringIO()
     display = monitor.Display(out, live=True, typed=lambda: "level 4")
-    display.show(monitor.Line(None, STATUS, trace.parse_line(STATUS)))
+    display.show(Line(None, STATUS, trace.parse_line(STATUS)))
     display.draw()
     assert out.getvalue() == "\rt=1.8s TREAT ADV lv3 r=20.0k  > level 4\x1b[K"
 
@@ -127,9 +130,11 @@ def test_split_and_partial_lines_are_joined():
 # -- recording
 
 def small_trace(out):
-    """A short trace; out= the output of its one TREAT status line."""
+    """A short trace; out= the output (and envelope and target) of its one TREAT status
+    line: 30 uA is within one status line's rise, 600 above level 3's cap."""
     return ["boot noise", HEADER, "E t=0 ev=START st=SEEK out=0", EVENT,
-            "S t=3000 st=TREAT md=ADV lv=3 r=20000 tg=408 env=408 out=%d ph=0" % out, TIMING]
+            "S t=3000 st=TREAT md=ADV lv=3 r=20000 tg=%d env=%d out=%d ph=0" % (out, out, out),
+            TIMING]
 
 
 @pytest.mark.parametrize("name", ["rec.jsonl", "rec.csv", "rec.log"])
@@ -137,18 +142,18 @@ def test_recording_in_each_format_is_read_by_check(tmp_path, board, name, capsys
     path = str(tmp_path / name)
     rec = monitor.Recorder(path)
     s = Session(board.path, rec)
-    board.write(*small_trace(408))
+    board.write(*small_trace(30))
     take(s.monitor.lines, 6)
     s.close()
     rec.close()
-    assert [r.text for r in trace.read(path)] == small_trace(408)[1:]
+    assert [r.text for r in trace.read(path)] == small_trace(30)[1:]
     assert check.run(argparse.Namespace(trace=[path], quiet=False)) == 0
     assert "1 status lines, 2 events, 0 violations" in capsys.readouterr().out
     assert cli.main(["check", "-q", path]) == 0
     if name.endswith(".jsonl"):
         rows = [json.loads(line) for line in open(path)]
         assert rows[0] == {"host_time": rows[0]["host_time"], "line": "boot noise"}
-        assert rows[4]["kind"] == "S" and rows[4]["out"] == 408 and rows[4]["st"] == "TREAT"
+        assert rows[4]["kind"] == "S" and rows[4]["out"] == 30 and rows[4]["st"] == "TREAT"
         assert rows[5]["exec"] == "410/980"
         assert rows[0]["host_time"][19] == "." and len(rows[0]["host_time"]) >= 26  # ms, zone
     elif name.endswith(".csv"):
@@ -456,7 +461,7 @@ def test_plot_without_a_display_is_a_clear_error(board, monkeypatch, capsys):
 
 def test_plot_window_draws(monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "agg")
-    monkeypatch.setattr(monitor, "FILE_BACKENDS", ())  # draw off screen
+    monkeypatch.setattr(liveplot, "FILE_BACKENDS", ())  # draw off screen
     plot = monitor.Plot()
     plot.add(trace.parse_line(STATUS))
     plot.add(trace.parse_line(STATUS.replace("t=1800", "t=1900").replace("out=408", "out=100")))

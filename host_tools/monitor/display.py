@@ -1,0 +1,110 @@
+"""What the person sees: every line, or a live status line rewritten in place."""
+import queue
+import shutil
+import sys
+import time
+
+REDRAW_S = 0.1  # the status line is redrawn at most 10 times a second: enough to read
+DEVICE_MAX = 680  # full scale of the output bar until a header (G) line gives max=
+
+
+def say(msg):
+    print("glide monitor: " + msg, file=sys.stderr, flush=True)
+
+
+def bar(value, full, width=10):
+    n = max(0, min(width, round(width * value / full))) if full > 0 else 0
+    return "[" + "#" * n + "." * (width - n) + "]"
+
+
+def status_text(status=None, timing=None, header=None):
+    """The live status line: the latest S line with its output as a bar, then the latest
+    T line (board timing) field by field."""
+    parts = []
+    if status is not None:
+        s = status
+        full = header.get("max", DEVICE_MAX) if header is not None else DEVICE_MAX
+        out = s.get("out", 0)
+        r = s.get("r")
+        text = "t=%.1fs %s %s lv%s r=%s %s %s/%s uA" % (
+            s.get("t", 0) / 1000, s.get("st", "?"), s.get("md", "?"), s.get("lv", "?"),
+            "%.1fk" % (r / 1000) if isinstance(r, int) else "?",
+            bar(out if isinstance(out, int) else 0, full), out, full)
+        if "drop" in s:
+            text += " drop=%s" % s["drop"]
+        parts.append(text)
+    if timing is not None:
+        parts.append(" ".join("%s=%s" % kv for kv in timing.items() if kv[0] != "t"))
+    return " | ".join(parts) or "waiting for the board..."
+
+
+class Display:
+    """Prints Lines. Live (on a terminal): S and T lines fold into one status line at the
+    bottom, rewritten in place with what is being typed after it; not live: every line
+    is printed as it is, so the output can be piped and read by tools."""
+
+    def __init__(self, out=None, live=None, typed=lambda: ""):
+        self.out = out or sys.stdout
+        self.live = self.out.isatty() if live is None else live
+        self.typed = typed
+        self.status = self.timing = self.header = None
+        self._drawn = None  # the status line on screen
+        self._drawn_at = 0.0
+
+    def show(self, line):
+        kind = line.rec.kind if line.rec is not None else None
+        if kind == "G":
+            self.header = line.rec
+        if self.live and kind == "S":
+            self.status = line.rec
+        elif self.live and kind == "T":
+            self.timing = line.rec
+        else:
+            self._clear()
+            self.out.write(line.text + "\n")
+
+    def draw(self):
+        """Redraw the status line if it changed, at most every REDRAW_S; flush."""
+        if self.live and (self._drawn is None or time.monotonic() - self._drawn_at >= REDRAW_S):
+            width = shutil.get_terminal_size().columns - 1  # a wrapped line cannot be rewritten
+            typed = self.typed()
+            prompt = "  > " + typed if typed else ""
+            text = status_text(self.status, self.timing, self.header)[:max(0, width - len(prompt))]
+            text += prompt
+            if text != self._drawn:
+                self.out.write("\r" + text[-width:] + "\x1b[K")
+                self._drawn, self._drawn_at = text, time.monotonic()
+        self.out.flush()
+
+    def close(self):
+        """Leave the last status line on screen and the cursor below it."""
+        if self._drawn is not None:
+            self.out.write("\n")
+            self._drawn = None
+        self.out.flush()
+
+    def note(self, msg):
+        """A message about the monitor itself, on stderr, above the status line."""
+        self._clear()
+        self.out.flush()
+        say(msg)
+
+    def _clear(self):
+        if self._drawn is not None:
+            self.out.write("\r\x1b[K")
+            self._drawn = None
+
+
+def show_lines(monitor, display, timeout=REDRAW_S):
+    """Show the queued lines, waiting up to timeout for the first, then redraw."""
+    try:
+        line = monitor.lines.get(timeout=timeout) if timeout else monitor.lines.get_nowait()
+        while True:
+            if isinstance(line, str):
+                display.note(line)
+            elif line is not None:
+                display.show(line)
+            line = monitor.lines.get_nowait()
+    except queue.Empty:
+        pass
+    display.draw()
