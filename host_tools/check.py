@@ -9,6 +9,11 @@ import sys
 from . import trace as tr
 
 ACTIVE = ("RAMP", "TREAT", "STOP")
+# The sensor's physical range (firmware/contact.py's R_MIN and R_OPEN; host tools do not
+# import the firmware, tests/test_check.py holds them equal). A header without open=
+# (logs before it) is checked against R_OPEN.
+R_MIN = 100
+R_OPEN = 2000000
 
 
 class Violation:
@@ -36,18 +41,32 @@ class Checker:
         self.period_ms = max(1, 1000 // hdr["hz"])
         # The longest tick the controller accepts, in whole ms, rounded up.
         self.longest_ms = -(-hdr["overrun"] * 1000 // hdr["hz"])
+        # The most a rise can count between two status lines, in us: ticks that print
+        # no status line add up to less than status_ms (each status line leaves at most
+        # status_ms to the next), and the tick that prints one counts at most a period
+        # towards a rise, however late it is. Without status lines (status=0), lines
+        # come only from the status command, any number of ticks apart: time alone.
+        self.per_line_us = (hdr["status"] * 1000 + 1000000 // hdr["hz"]
+                            if hdr["status"] else None)
         self.caps = [int(c) for c in hdr["caps"].split(",")]
-        self.prev = None  # previous S record since the last contact
-        self.contact_t = None  # time of the last CONTACT event
+        self.open = hdr.get("open", R_OPEN)
+        # Where the envelope and the target were last known, as (t, uA), or None:
+        # rises are checked against these. Separate, because a mode change restarts
+        # the envelope from the output at the switch but leaves the target alone.
+        self.env_base = self.tg_base = None
         self.start_t = None
-        self.last_t = -1 << 40
+        self.last_t = -1 << 40  # time of the last status line, in any state
 
     def feed(self, rec):
         if rec.kind == "G":
             self._new_session(rec)
         elif self.header is None:
             return
-        elif rec.kind == "S":
+        elif rec.get("drop", 0) > 0:
+            # Lines were lost before this one (a D line, or drop= on a status line of
+            # older logs): nothing known to compare the next rise with.
+            self.env_base = self.tg_base = None
+        if rec.kind == "S":
             self.status_lines += 1
             self._status(rec)
         elif rec.kind == "E":
@@ -61,18 +80,30 @@ class Checker:
         if ev == "START":
             self.start_t = e["t"]
         elif ev == "CONTACT":
-            self.contact_t = e["t"]
-            self.prev = None
+            # Soft start: envelope and target from 0 at the start of the contact tick,
+            # which may have been late by up to the overrun limit; no later than the
+            # last status line, which showed them 0 (not yet in contact).
+            t0 = max(self.last_t, e["t"] - self.longest_ms)
+            self.env_base = self.tg_base = (t0, 0)
         elif ev in ("BREAK", "FAULT", "STOPPED", "SLEEP", "RESET"):
-            self.prev = None
-            self.contact_t = None
+            self.env_base = self.tg_base = None
         elif ev == "MODE" and e["st"] in ACTIVE:
-            # A new waveform must not step the output up: the envelope starts
-            # again from the output at the switch.
-            tg = self.prev["tg"] if self.prev else None
-            self.prev = {"t": e["t"], "env": e["out"], "tg": tg}
+            # A new waveform must not step the output up: the envelope starts again
+            # from the output at the switch. The target goes on from where it was.
+            self.env_base = (e["t"], e["out"])
         if ev in ("STOPPED", "SLEEP") or (ev == "AUTOOFF" and e.get("st") == "OFF"):
             self.start_t = None
+
+    def _rise(self, s, rule, what, base, now, rate):
+        # now - base's value against rate over the time since base, and over what a
+        # tick can add between status lines. t is floored to the ms, so up to 1 ms more
+        # may have passed; values are floored to the uA, hence the + 1.
+        us = (s["t"] - base[0] + 1) * 1000
+        if self.per_line_us is not None and self.per_line_us < us:
+            us = self.per_line_us
+        if now - base[1] > rate * us // 1000000 + 1:
+            self._bad(s, rule, "%s rose %d uA in %d ms, %d ms of it counted (bound %d uA/s)"
+                      % (what, now - base[1], s["t"] - base[0], us // 1000, rate))
 
     def _status(self, s):
         h = self.header
@@ -90,6 +121,14 @@ class Checker:
             self._bad(s, "no-contact", "output %d uA in state %s" % (out, st))
         if r > h["brk"] and out:
             self._bad(s, "no-contact", "output %d uA while r=%d is above the break threshold" % (out, r))
+        # Whatever the thresholds say: no current into an open circuit, nor from a
+        # reading no working sensor gives.
+        if r >= self.open and out:
+            self._bad(s, "open-circuit", "output %d uA while r=%d is the sensor's open-circuit"
+                      " reading (%d)" % (out, r, self.open))
+        if r < R_MIN and out:
+            self._bad(s, "sensor-range", "output %d uA while r=%d is below the sensor's %d ohm"
+                      % (out, r, R_MIN))
         if out * r > h["vmax"] * 1000:
             self._bad(s, "compliance", "%d uA x %d ohm = %d mV > %d mV" % (out, r, out * r // 1000, h["vmax"]))
         if self.start_t is not None and st in ACTIVE:
@@ -97,28 +136,13 @@ class Checker:
             if (st != "STOP" and over > self.period_ms) or over > 1000 * h["max"] // h["stop"] + 2 * self.period_ms:
                 self._bad(s, "auto-off", "still %s %d ms after the %d s session" % (st, over, h["session"]))
         if st in ACTIVE:
-            base = self.prev
-            if base is None and self.contact_t is not None:
-                # Soft start: from 0 at the tick before contact. The contact tick may
-                # have been late by up to the overrun limit, so without a status line
-                # from that tick before, allow for the longest tick there can be.
-                t0 = max(self.last_t, self.contact_t - self.longest_ms)
-                base = {"t": t0, "env": 0, "tg": 0}
-            if "drop" in s:
-                base = None  # lines were lost before this one: nothing to compare with
-            if base is not None:
-                # t is floored to the ms, so up to 1 ms more may have passed; values
-                # are floored to the uA, hence the + 1.
-                dt = s["t"] - base["t"] + 1
-                if env - base["env"] > h["slew"] * dt // 1000 + 1:
-                    self._bad(s, "slew", "envelope rose %d uA in %d ms (bound %d uA/s)"
-                              % (env - base["env"], dt - 1, h["slew"]))
-                if base["tg"] is not None and tg - base["tg"] > h["adapt"] * dt // 1000 + 1:
-                    self._bad(s, "adapt-step", "target rose %d uA in %d ms (bound %d uA/s)"
-                              % (tg - base["tg"], dt - 1, h["adapt"]))
-            self.prev = s
+            if self.env_base is not None:
+                self._rise(s, "slew", "envelope", self.env_base, env, h["slew"])
+            if self.tg_base is not None:
+                self._rise(s, "adapt-step", "target", self.tg_base, tg, h["adapt"])
+            self.env_base, self.tg_base = (s["t"], env), (s["t"], tg)
         else:
-            self.prev = None
+            self.env_base = self.tg_base = None
         self.last_t = s["t"]
 
 

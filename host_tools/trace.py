@@ -3,10 +3,10 @@ import csv
 import json
 import sys
 
-KINDS = ("G", "S", "E", "T")
+KINDS = ("G", "S", "E", "T", "D")
 INT_KEYS = {"t", "lv", "r", "tg", "env", "out", "ph", "code", "val", "glide", "hz", "max",
             "abs", "vmax", "slew", "adapt", "stop", "make", "brk", "session", "overrun", "status",
-            "drop"}
+            "drop", "open"}
 
 
 # Fields every record of a kind has: a line missing any was cut short (a board reset
@@ -17,6 +17,7 @@ REQUIRED = {
     "S": ("t", "st", "md", "lv", "r", "tg", "env", "out", "ph"),
     "E": ("t", "ev", "st", "out"),
     "T": ("t",),
+    "D": ("drop",),  # lines the board's log buffer lost before the next line
 }
 
 

@@ -5,6 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 import pytest
 
+import test_safety_properties
 from host_tools import check, scenario, sim, trace
 
 
@@ -58,6 +59,8 @@ def is_treat(r):
     (lambda r: r.kind == "S" and r["st"] == "RAMP" and r["tg"] < 300, dict(tg=408), "adapt-step"),
     (is_treat, dict(r=30000), "compliance"),
     (is_treat, dict(out=409), "envelope"),
+    (is_treat, dict(r=2000000), "open-circuit"),
+    (is_treat, dict(r=99), "sensor-range"),
 ])
 def test_each_violation_is_caught(normal, pred, changes, rule):
     assert rule in rules(mutate(normal, pred, **changes))
@@ -158,3 +161,92 @@ def test_torn_lines_are_not_records_and_bad_files_exit_2(tmp_path, normal, capsy
     err = capsys.readouterr()
     assert "missing.log: cannot read" in err.err and "nohdr.log: no header" in err.err
     assert "torn.log:" in err.out  # the readable trace after them was still checked
+
+
+def test_sensor_range_matches_the_firmware():
+    import contact
+    assert (check.R_MIN, check.R_OPEN) == (contact.R_MIN, contact.R_OPEN)
+
+
+def test_output_at_an_open_circuit_reading_is_caught_whatever_the_thresholds(normal):
+    # brk at the open-circuit reading: the break rule cannot see it, the open one does
+    hdr = [l.replace("brk=150000", "brk=2000000") if l.startswith("G ") else l for l in normal]
+    assert violations(hdr) == []
+    bad = rules(mutate(hdr, is_treat, r=2000000))
+    assert "open-circuit" in bad and "no-contact" not in bad
+    # a header's open= (the board's own open-circuit reading) is what counts
+    low = [l + " open=500000" if l.startswith("G ") else l for l in hdr]
+    assert "open-circuit" in rules(mutate(low, is_treat, r=500000))
+    assert "open-circuit" not in rules(mutate(low, is_treat, r=499999))
+
+
+def late_ramp(broken=False, status_ms=100):
+    """A ramp at 50 Hz with overrun 20 whose every 5th tick is 400 ms late; broken: the
+    controller counts a late tick whole towards a rise (issue 9, item 3's bug)."""
+    import controller
+    import telemetry
+    lines = []
+    c = controller.Controller(lines.append, hz=50, overrun=20, stuck_ms=0, status_ms=status_ms)
+    lines.append(telemetry.header(c))
+    if broken:
+        c.hz = 1  # the cap is one period, 1000000 // hz us: 1 s, longer than any tick
+    c.set_level(5)
+    c.start()
+    for i in range(100):
+        c.tick(400000 if i % 5 == 4 else 20000, 12000 + (i & 1))
+    return lines
+
+
+@pytest.mark.parametrize("status_ms", [1, 20, 100])
+def test_a_late_tick_rising_by_its_whole_length_is_caught(status_ms):
+    # Issue 9, item 3: a rise is promised per tick. Rate times time cannot see it (the
+    # ramp is no faster than 340 uA/s); between status lines at most status_ms of ticks
+    # without a line plus one period count, so a tick later than status_ms shows.
+    assert violations(late_ramp(status_ms=status_ms)) == []
+    assert {"slew", "adapt-step"} <= rules(late_ramp(True, status_ms))
+
+
+@pytest.mark.parametrize("status_ms", [100, 50, 20, 7, 1])
+def test_no_false_alarm_after_a_mode_change_mid_ramp(status_ms):
+    # The target rises while the envelope restarts from the output at the switch: the
+    # target's base is the last status line's value at that line's time, not the
+    # switch's (it was 200 uA "in 95 ms" at status_ms 100).
+    import commands
+    import controller
+    import telemetry
+    for switch in range(0, 40, 3):
+        lines = []
+        c = controller.Controller(lines.append, status_ms=status_ms, stuck_ms=0)
+        lines.append(telemetry.header(c))
+        commands.handle(c, "start adv 5")
+        for i in range(300):  # dry skin: target 166 uA
+            c.tick(5000, 60000 + (i & 1))
+        for i in range(400):  # moist: the target rises at 2000 uA/s
+            if i == switch:
+                commands.handle(c, "mode tap")
+            c.tick(5000, 12000 + (i & 1))
+        assert [str(v) for v in violations(lines)] == [], switch
+
+
+def test_lines_lost_before_a_d_line_leave_nothing_to_compare(normal):
+    # Lines lost mid-ramp: the envelope seems to jump by a second's rise between two
+    # status lines 100 ms apart as far as the checker knows, unless a D line says so.
+    ramp = [i for i, l in enumerate(normal) if " st=RAMP " in l and l.startswith("S ")]
+    assert len(ramp) > 12
+    assert "slew" in rules(normal[:ramp[1]] + normal[ramp[11]:])
+    assert violations(normal[:ramp[1]] + ["D drop=10"] + normal[ramp[11]:]) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(test_safety_properties.runs, st.sampled_from([50, 200, 1000]), st.integers(2, 20),
+       st.sampled_from([0, 1, 3, 5, 7, 20, 100, 1000]))
+def test_traces_the_controller_produces_never_violate(segs, hz, overrun, status_ms):
+    # Random modes, levels, contact, commands, late ticks and status periods (0: lines
+    # only from the status command, any number of ticks apart).
+    sp = test_safety_properties
+    sp.P = 1000000 // hz
+    try:
+        lines = sp.simulate(segs, status_ms=status_ms, hz=hz, overrun=overrun)
+    finally:
+        sp.P = 5000
+    assert [str(v) for v in violations(lines)] == []
