@@ -227,7 +227,7 @@ def _value(s, i, depth):
         if s[i:i + 1] == end:
             return obj, i + 1
         while True:
-            if ch == "[":
+            if isinstance(obj, list):
                 v, i = _value(s, i, depth + 1)
                 obj.append(v)
             else:
@@ -344,14 +344,14 @@ def pin_map(own, cfg, top):
     # LED's pin would read the LED as skin.
     pins = dict(own)
     pins.update(cfg["pins"])
-    seen = []
+    seen = {}
     for k in PINS:
         for p in pins[k] if k == "mode_leds" else (pins[k],):
             if type(p) is int and p > top:
                 raise ValueError("%s: no pin %d on this board (0..%d)" % (k, p, top))
             if p in seen:
-                raise ValueError("%s: pin %s has a role already" % (k, p))
-            seen.append(p)
+                raise ValueError("%s: pin %s is %s already" % (k, p, seen[p]))
+            seen[p] = k
     return pins
 
 
