@@ -20,8 +20,10 @@ class Contact:
     def __init__(self, make_ohm=100000, break_ohm=150000, debounce=4,
                  stuck_n=0):
         # make below break: a reading between the two keeps the last answer.
-        if not R_MIN <= make_ohm < break_ohm <= R_OPEN:
-            raise ValueError("need %d <= make < break <= %d" % (R_MIN, R_OPEN))
+        # break below R_OPEN: at R_OPEN an unplugged sensor read as contact
+        # and output flowed.
+        if not R_MIN <= make_ohm < break_ohm < R_OPEN:
+            raise ValueError("need %d <= make < break < %d" % (R_MIN, R_OPEN))
         if debounce < 1 or stuck_n < 0:
             raise ValueError("debounce >= 1, stuck >= 0")
         self.make_ohm = make_ohm

@@ -1,4 +1,5 @@
 import pytest
+from hypothesis import assume, given, strategies as st
 
 from contact import Contact, OK, OUT_OF_RANGE, STUCK, R_MIN, R_OPEN
 
@@ -61,7 +62,20 @@ def test_jitter_is_not_stuck():
 
 @pytest.mark.parametrize("kw", [dict(make_ohm=150000, break_ohm=100000),
                                 dict(make_ohm=50, break_ohm=1000),
-                                dict(break_ohm=R_OPEN + 1), dict(debounce=0)])
+                                dict(break_ohm=R_OPEN), dict(debounce=0)])
 def test_bad_thresholds_rejected(kw):
     with pytest.raises(ValueError):
         Contact(**kw)
+
+
+@given(st.integers(R_MIN, R_OPEN - 1), st.integers(R_MIN + 1, R_OPEN), st.integers(1, 50))
+def test_an_open_circuit_is_never_contact_whatever_the_thresholds(make, brk, debounce):
+    assume(make < brk)
+    if brk >= R_OPEN:
+        with pytest.raises(ValueError):
+            Contact(make, brk, debounce)
+        return
+    c = Contact(make, brk, debounce)
+    feed(c, [make] * debounce)
+    assert c.on
+    assert c.update(R_OPEN) == OK and not c.on
