@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 STUBS := .stubs/.installed
 MPVM := host_tools/wasm/node_modules/.installed
 
-.PHONY: run test setup emu clean
+.PHONY: run test setup emu fuzz clean
 
 run: $(STAMP)
 	$(VENV)/bin/glide sim
@@ -36,6 +36,14 @@ $(MPVM): host_tools/wasm/package-lock.json
 # The emulated micro:bit's image (docs/emulator.md); the tests build it too.
 emu: $(STAMP)
 	$(VENV)/bin/glide emu build
+
+# The long fuzz run (tests/fuzz; make test has a quick one): STREAMS command streams and
+# as many glide.json texts through CPython and the MicroPython VM, every invariant checked,
+# the runtimes compared; prints the seed and the counts. A new SEED explores new inputs.
+SEED ?= 1
+STREAMS ?= 100000
+fuzz: $(STAMP) $(MPVM)
+	PYTHONPATH=tests $(PY) -m fuzz --seed $(SEED) --streams $(STREAMS)
 
 clean:
 	rm -rf $(VENV) .stubs host_tools/wasm/node_modules *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,201 @@
+"""The fuzz suite: generated command streams and glide.json texts through the firmware on
+CPython and in the MicroPython VM, invariants checked inside (driver.py), results compared
+line by line. Used by tests/test_fuzz.py, tests/test_differential.py and `make fuzz`
+(python -m fuzz, with tests/ on the path).
+"""
+import contextlib
+import io
+import os
+import shutil
+import tempfile
+import threading
+
+from host_tools import firmware_path, vm
+
+firmware_path()
+
+from . import driver, gen  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Streams per VM process: the WebAssembly port frees nothing inside a run (its gc does
+# not collect there): a batch of 2,000 command streams leaves ~60 MB behind.
+BATCH = 2000
+CHUNK = 10000  # streams a path between two progress lines of make fuzz
+
+
+# Each glide.json stream writes and opens a file: 1.6 ms an open on this machine's ext4
+# /tmp, 0.03 ms in memory.
+SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
+
+
+def cpython(streams, dump=-1):
+    """The driver's output lines for streams, run in this process."""
+    with tempfile.TemporaryDirectory(prefix="glide-fuzz-", dir=SHM) as d:
+        with open(os.path.join(d, "corpus.txt"), "w") as f:
+            f.writelines(s + "\n" for s in streams)
+        out = io.StringIO()
+        # In d, as the VM is in its board folder: config errors name the file.
+        with contextlib.redirect_stdout(out), contextlib.chdir(d):
+            driver.main("corpus.txt", "glide.json", dump)
+    return out.getvalue().splitlines()
+
+
+def micropython(streams, dump=-1):
+    """The same in the MicroPython VM, one process a batch; stream numbers run on."""
+    lines = []
+    for start in range(0, len(streams), BATCH):
+        with tempfile.TemporaryDirectory(prefix="glide-fuzz-") as board:
+            # run.mjs copies .py and .json files into the VM; the corpus is text lines.
+            with open(os.path.join(board, "corpus.json"), "w") as f:
+                f.writelines(s + "\n" for s in streams[start:start + BATCH])
+            shutil.copy(os.path.join(HERE, "driver.py"), os.path.join(board, "fuzz_driver.py"))
+            got = []
+            vm.run_code("sys.path.append('/board')\nimport fuzz_driver\n"
+                        "fuzz_driver.main('corpus.json', 'glide.json', %d)\n"
+                        % (dump - start if dump >= 0 else -1), got.append, board)
+        for line in got:
+            if dump < 0:
+                n, rest = line.split(" ", 1)
+                line = "%d %s" % (int(n) + start, rest)
+            lines.append(line)
+    return lines
+
+
+def run(corpora, dump=-1):
+    """{kind: (CPython's lines, the VM's lines)} for {kind: streams}: one VM thread a kind
+    (the VM is the slower runtime by ~10x), CPython in this thread meanwhile."""
+    res = {}
+
+    def in_vm(kind):
+        try:
+            res[kind] = micropython(corpora[kind], dump)
+        except Exception as e:  # noqa: BLE001  re-raised below, in the caller's thread
+            res[kind] = e
+    threads = [threading.Thread(target=in_vm, args=(k,)) for k in corpora]
+    for t in threads:
+        t.start()
+    cp = {k: cpython(corpora[k], dump) for k in corpora}
+    for t in threads:
+        t.join()
+    for k in corpora:
+        if isinstance(res[k], Exception):
+            raise res[k]
+    return {k: (cp[k], res[k]) for k in corpora}
+
+
+def both(streams, dump=-1):
+    """(CPython's lines, the VM's lines) for streams."""
+    return run({"": streams}, dump)[""]
+
+
+def failures(lines):
+    """{stream number: reason} for the driver's FAIL lines."""
+    out = {}
+    for line in lines:
+        n, what, *rest = line.split(" ", 2)
+        if what == "FAIL":
+            out[int(n)] = rest[0] if rest else ""
+    return out
+
+
+def mismatches(cp, mp):
+    """Stream numbers whose lines differ between the runtimes."""
+    if len(cp) != len(mp):
+        return list(range(min(len(cp), len(mp)), max(len(cp), len(mp))))
+    return [i for i, (a, b) in enumerate(zip(cp, mp)) if a != b]
+
+
+def shrink(stream, fails, tries=40):
+    """A smaller stream that fails(list of streams) -> index of a failing one still finds:
+    ops (command streams) or byte ranges (glide.json texts) taken out, a batch at a time."""
+    for _ in range(tries):
+        words = stream.split(" ")
+        if words[0] == "C":
+            head, ops = words[:9], words[9:]
+            cands = [" ".join(head + ops[:i] + ops[i + 1:]) for i in range(len(ops))]
+        else:
+            data = bytes.fromhex(words[1])
+            cands = []
+            size = max(1, len(data) // 2)
+            while size and not cands:
+                cands = ["F " + (data[:i] + data[i + size:]).hex()
+                         for i in range(0, len(data), size)][:64]
+                size //= 2
+        if not cands:
+            return stream
+        i = fails(cands)
+        if i is None:
+            return stream
+        stream = cands[i]
+    return stream
+
+
+def first_diff(stream):
+    """(line number, CPython's line, the VM's line) where stream's output first differs."""
+    cp, mp = both([stream], 0)
+    for i in range(max(len(cp), len(mp))):
+        a = cp[i] if i < len(cp) else "<none>"
+        b = mp[i] if i < len(mp) else "<none>"
+        if a != b:
+            return i, a, b
+    return None
+
+
+def explain(seed, kind, streams, cp, mp, limit=3, first=0):
+    """A report of the failures and mismatches in cp/mp for the streams generated from seed
+    (numbered from first): the seed, each bad stream's number, what went wrong, and the
+    stream minimised."""
+    out = []
+    fail_cp, fail_mp = failures(cp), failures(mp)
+    bad = sorted(set(fail_cp) | set(fail_mp) | set(mismatches(cp, mp)))
+    out.append("seed %d, %s streams %d..%d: %d bad (%d fail on CPython, %d in the VM, %d differ)"
+               % (seed, NAMES[kind], first, first + len(streams) - 1, len(bad), len(fail_cp),
+                  len(fail_mp), len(mismatches(cp, mp))))
+    for n in bad[:limit]:
+        s = streams[n]
+        out.append("stream %d: CPython: %s" % (first + n, cp[n].split(" ", 1)[1] if n < len(cp) else "<none>"))
+        out.append("stream %d: VM:      %s" % (first + n, mp[n].split(" ", 1)[1] if n < len(mp) else "<none>"))
+        if n in fail_cp:
+            s = shrink(s, lambda c: next(iter(failures(cpython(c))), None))
+        else:
+            s = shrink(s, lambda c: _first_bad(*both(c)))
+            d = first_diff(s)
+            if d:
+                out.append("  output line %d: CPython %r, VM %r" % d)
+        out.append("  minimised: %s" % describe(s))
+    return "\n".join(out)
+
+
+NAMES = {"C": "command", "F": "glide.json"}
+SEED = 9  # the quick run's (make test)
+QUICK = {"C": 1500, "F": 1500}  # streams a path in the quick run: ~?? s added to make test
+_quick = {}
+
+
+def quick():
+    """{kind: (streams, CPython's lines, the VM's lines)} of the quick run, run once for
+    tests/test_fuzz.py and tests/test_differential.py."""
+    if not _quick:
+        corpora = {k: gen.corpus(SEED, n, k) for k, n in QUICK.items()}
+        for k, (cp, mp) in run(corpora).items():
+            _quick[k] = (corpora[k], cp, mp)
+    return _quick
+
+
+def _first_bad(cp, mp):
+    bad = sorted(set(failures(cp)) | set(failures(mp)) | set(mismatches(cp, mp)))
+    return bad[0] if bad else None
+
+
+def describe(stream):
+    """A stream in readable form: hex decoded."""
+    words = stream.split(" ")
+    if words[0] == "F":
+        return "glide.json %r" % bytes.fromhex(words[1])[:400]
+    parts = words[:9]
+    for op in words[9:]:
+        if op[0] in "ih":
+            parts.append(op[0] + repr(bytes.fromhex(op[1:])))
+        else:
+            parts.append(op)
+    return " ".join(parts)
