@@ -206,26 +206,36 @@ def test_a_late_tick_rising_by_its_whole_length_is_caught(status_ms):
     assert {"slew", "adapt-step"} <= rules(late_ramp(True, status_ms))
 
 
-@pytest.mark.parametrize("status_ms", [100, 50, 20, 7, 1])
-def test_no_false_alarm_after_a_mode_change_mid_ramp(status_ms):
-    # The target rises while the envelope restarts from the output at the switch: the
-    # target's base is the last status line's value at that line's time, not the
-    # switch's (it was 200 uA "in 95 ms" at status_ms 100).
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from([50, 200, 300, 1000]), st.sampled_from([1, 3, 7, 20, 50, 100]),
+       st.integers(20000, 99000), st.integers(800, 20000), st.integers(1, 5),
+       st.lists(st.tuples(st.integers(0, 120), st.sampled_from(["mode adv", "mode lift",
+                "mode tap", "mode sculpt", "level 5", "level 2", "status"])), max_size=4),
+       st.integers(1, 3))
+def test_no_false_alarm_after_mode_and_level_changes_mid_ramp(hz, status_ms, dry, moist,
+                                                              level, cmds, late):
+    # Mid-ramp the target rises (dry to moist skin) while the envelope restarts from the
+    # output at each mode switch: the target's base is the last status line's value at
+    # that line's time, not the switch's (it was 200 uA "in 95 ms" at status_ms 100).
+    # Every 7th tick is `late` periods long.
     import commands
     import controller
     import telemetry
-    for switch in range(0, 40, 3):
-        lines = []
-        c = controller.Controller(lines.append, status_ms=status_ms, stuck_ms=0)
-        lines.append(telemetry.header(c))
-        commands.handle(c, "start adv 5")
-        for i in range(300):  # dry skin: target 166 uA
-            c.tick(5000, 60000 + (i & 1))
-        for i in range(400):  # moist: the target rises at 2000 uA/s
-            if i == switch:
-                commands.handle(c, "mode tap")
-            c.tick(5000, 12000 + (i & 1))
-        assert [str(v) for v in violations(lines)] == [], switch
+    lines = []
+    c = controller.Controller(lines.append, hz=hz, status_ms=status_ms, stuck_ms=0)
+    lines.append(telemetry.header(c))
+    commands.handle(c, "start adv %d" % level)
+    p = 1000000 // hz
+    for i in range(hz):  # a second on dry skin: the target settles below the cap
+        c.tick(p, dry + (i & 1))
+    for i in range(2 * hz):  # moist: the target rises at 2000 uA/s, the envelope at 340
+        for at, cmd in cmds:
+            if at == i:
+                reply = commands.handle(c, cmd)
+                if reply:
+                    lines.append(reply)
+        c.tick(p * late if i % 7 == 6 else p, moist + (i & 1))
+    assert [str(v) for v in violations(lines)] == []
 
 
 def test_lines_lost_before_a_d_line_leave_nothing_to_compare(normal):
