@@ -324,16 +324,25 @@ def _at(s, i, why):
 def load(path=FILE):
     # -> (cfg, errors); never raises. A missing file is not an error:
     # defaults are the design.
-    cfg = defaults()
     try:
         with open(path, "rb") as f:
             b = f.read(MAX_BYTES + 1)
     except OSError:
-        return cfg, []
-    data, why = parse(b)
-    if why:
-        return cfg, ["%s %s: using defaults" % (path, why)]
-    return cfg, apply(cfg, data)
+        return defaults(), []
+    try:
+        data, why = parse(b)
+        b = None
+        if why:
+            return defaults(), ["%s %s: using defaults" % (path, why)]
+        cfg = defaults()
+        return cfg, apply(cfg, data)
+    except MemoryError:
+        # Within MAX_BYTES a file can still hold more than a board has at
+        # boot: 170 short names ran the emulated micro:bit's 10 KB heap out.
+        # What was read is garbage now, and cfg may be half applied.
+        b = data = cfg = None
+        return defaults(), ["%s: more than this board's memory holds: using"
+                            " defaults" % path]
 
 
 def pin_map(own, cfg, top):

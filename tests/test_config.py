@@ -313,3 +313,18 @@ def test_every_file_loads_to_a_safe_configuration(tmp_path_factory, data):
     p.write_bytes(data)
     cfg, errors = config.load(str(p))  # never raises
     assert_safe(cfg, errors)
+
+
+def test_a_file_the_board_has_no_memory_for_gives_the_defaults(tmp_path, monkeypatch):
+    # 170 short names in 2 KB ran the emulated micro:bit's 10 KB heap out at boot; halfway
+    # through apply(), cfg would hold some of the file's settings and not others.
+    real = config.apply
+
+    def apply(cfg, data):
+        real(cfg, data)
+        raise MemoryError("memory allocation failed, allocating 1016 bytes")
+    monkeypatch.setattr(config, "apply", apply)
+    cfg, errors = load(tmp_path, '{"hz": 1000, "break_ohm": 160000}')
+    assert cfg == config.defaults()
+    assert errors == ["%s: more than this board's memory holds: using defaults"
+                      % (tmp_path / "glide.json")]

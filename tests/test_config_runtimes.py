@@ -2,12 +2,13 @@
 (cfg, errors) on CPython and in the MicroPython VM for any file, a board boots on any file
 to the loop with output 0 and the problems logged, and the host tools that read a
 glide.json (glide sim --config, glide flash --config) answer any file with one line."""
+import json
 import os
 import random
 
 import pytest
 
-from host_tools import check, cli, scenario, sim, trace, vm
+from host_tools import check, cli, emu, scenario, sim, trace, vm
 
 # What json.loads read differently on the two runtimes, or died of.
 HOSTILE = [
@@ -150,3 +151,17 @@ def test_host_tools_answer_any_file_with_one_line(tmp_path, capsys, data, why, t
     assert err.splitlines()[0] == "glide %s: %s%s%s" % (tool, path, ": " if tool == "flash" else " ",
                                                         why)
     assert err.splitlines()[1:] == ([] if tool == "sim" else ["glide flash: nothing flashed"])
+
+
+def test_the_emulated_micro_bit_boots_on_a_file_its_heap_cannot_hold():
+    # 2 KB of short names (within MAX_BYTES) ran the 10 KB heap out at boot: MemoryError.
+    gone = emu.missing_tools()
+    if gone and not os.environ.get("CI"):
+        pytest.skip("the emulated board needs %s (apt-get install; .ci/run does)" % " ".join(gone))
+    many = {"boot_ms": 0}
+    while len(json.dumps(many)) < 2030:
+        many["k%d" % len(many)] = 1
+    lines = []
+    sim.run_scenario(scenario.parse("2200 start\n2500 end\n", "t"), lines.append, many, "qemu")
+    assert "# config: glide.json: more than this board's memory holds: using defaults" in lines
+    assert any(l.startswith("G ") for l in lines) and "OK start" in lines
