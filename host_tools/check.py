@@ -14,6 +14,7 @@ ACTIVE = ("RAMP", "TREAT", "STOP")
 # (logs before it) is checked against R_OPEN.
 R_MIN = 100
 R_OPEN = 2000000
+MONITOR = "glide monitor:"  # starts the '#' lines glide monitor records when the port is lost
 
 
 class Violation:
@@ -57,15 +58,20 @@ class Checker:
         self.start_t = None
         self.last_t = -1 << 40  # time of the last status line, in any state
 
+    def lost(self):
+        """Lines were lost here: nothing known to compare the next rise with (the bound
+        per status line holds only between consecutive ones)."""
+        self.env_base = self.tg_base = None
+
     def feed(self, rec):
         if rec.kind == "G":
             self._new_session(rec)
         elif self.header is None:
             return
-        elif rec.get("drop", 0) > 0:
-            # Lines were lost before this one (a D line, or drop= on a status line of
-            # older logs): nothing known to compare the next rise with.
-            self.env_base = self.tg_base = None
+        elif rec.get("drop", 0) > 0 or (rec.kind == "#" and rec["msg"].startswith(MONITOR)):
+            # The board dropped lines (a D line, or drop= on a status line of older
+            # logs), or glide monitor lost the port.
+            self.lost()
         if rec.kind == "S":
             self.status_lines += 1
             self._status(rec)
@@ -153,6 +159,19 @@ def check_records(records):
     return c
 
 
+def check_lines(lines):
+    """check_records over log lines, where a glide line that does not parse (torn by a
+    reset, garbled on the wire) counts as a lost line."""
+    c = Checker()
+    for n, text in enumerate(lines, 1):
+        rec = tr.parse_line(text, n)
+        if rec is not None:
+            c.feed(rec)
+        elif text.partition(" ")[0] in tr.KINDS:
+            c.lost()
+    return c
+
+
 def add_arguments(p):
     p.add_argument("trace", nargs="+", help="serial log(s) to check ('-' for stdin)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only violations")
@@ -162,7 +181,7 @@ def run(args):
     bad, unreadable = 0, 0
     for path in args.trace:
         try:
-            c = check_records(tr.parse(tr.read_lines(path)))
+            c = check_lines(tr.read_lines(path))
         except OSError as e:
             print("%s: cannot read: %s" % (path, e.strerror or e), file=sys.stderr)
             unreadable += 1
