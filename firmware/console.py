@@ -4,15 +4,20 @@
 # a ring of `size` bytes, and flush() writes at most `chunk` bytes per tick,
 # only while the port reports room: on rp2 a print to a USB host that is
 # attached but not reading blocks for hundreds of ms. A line that finds the
-# ring full is dropped whole and counted; the count rides on the next status
-# line as drop=N.
+# ring full is dropped whole and counted; the next line that gets in is
+# preceded by "D drop=N", whatever kind it is (with status_ms 0 no S line
+# would ever carry the count).
 # Stage and ring are BytesIO streams preallocated at boot: a BytesIO write
 # within its capacity never reallocates, and stream calls take (buf, off, n)
 # and (buf, n), so no slice (a heap object in MicroPython) is ever made.
-# In: command lines are read a byte at a time while input is pending.
+# In: fill() takes what the port holds in one readinto (a byte at a time
+# cost ~75 us a byte on the emulated 16 MHz micro:bit, 4.2 ms for 55 B) into
+# a buffer sized for a tick of 115200 baud, and read_line() cuts whole lines
+# out of it with find() (C).
 # The port is the board's (hw.StdioPort): readable(), writable(),
-# readinto(buf) and write(buf, off, n) -> bytes written (MicroPython's own
-# stream write), none of which may block.
+# readinto(buf) -> bytes read (what is pending now, up to len(buf)) and
+# write(buf, off, n) -> bytes written (MicroPython's own stream write), none
+# of which may block.
 try:
     import io
 except ImportError:
@@ -22,10 +27,12 @@ except ImportError:
 _BytesIO = getattr(io, "BytesIO")
 
 MAX_IN = 64  # longest command line (commands.MAX_LINE)
-_IN_PER_TICK = 16  # bytes read per tick at most: a flood cannot stall the loop
+# Input read per tick: 115200 baud brings 11520 B/s (58 B a tick at 200 Hz,
+# 230 B at 50 Hz); the buffer holds a tick's worth and a whole line more.
+_BAUD_BYTES = 11520
 STAGE = 256  # longest line formatted without allocating (S lines are < 100)
 _NL = b"\n"
-_S = 83  # ord("S"): status lines carry the drop count
+_CR = b"\r"
 
 try:
     _BytesIO(1)  # MicroPython: an empty stream preallocated to hold 1 byte
@@ -59,7 +66,7 @@ except TypeError:  # CPython: print() needs a text stream, write/readinto differ
 
 
 class Console:
-    def __init__(self, port, size=2048, chunk=64):
+    def __init__(self, port, size=2048, chunk=64, hz=200):
         self.port = port
         self.size = size
         self.ring = stream(size)
@@ -70,7 +77,9 @@ class Console:
         self.used = 0
         self.chunk = chunk
         self.dropped = 0
-        self.one = bytearray(1)
+        self.rx = bytearray(_BAUD_BYTES // hz + MAX_IN + 1)
+        self.rpos = 0  # next byte of rx to look at
+        self.rest = 0  # bytes of rx not looked at yet
         self.line = bytearray(MAX_IN + 1)
         self.n = 0
 
@@ -80,40 +89,37 @@ class Console:
         self.end()
 
     def end(self):
-        # Queue the line printed into self.stage; never blocks. A status
-        # line after drops gets " drop=N" appended. end and _put keep their
-        # frames within 11 words (one heap allocation per call otherwise, on
-        # ports without a Python stack: ~550 us on the emulated micro:bit).
-        # The stage is left at the line's end, so the newline goes on without
-        # a seek (a stream call is ~70 us on the emulated 16 MHz micro:bit).
+        # Queue the line printed into self.stage; never blocks. After drops,
+        # "D drop=N" goes in first (printed after the line in the stage). end
+        # and _put keep their frames within 11 words (one heap allocation per
+        # call otherwise, on ports without a Python stack: ~550 us on the
+        # emulated micro:bit). The stage is left at the line's end, so the
+        # newline goes on without a seek (a stream call is ~70 us on the
+        # emulated 16 MHz micro:bit).
         st = self.stage
+        st.write(_NL)
         n = st.tell()
-        k = self._note(st, n) if self.dropped and n else n
-        if self.used + k >= self.size:  # with its newline it does not fit
+        k = n
+        if self.dropped:
+            print("D drop=", self.dropped, sep="", file=st)
+            k = st.tell()
+        if self.used + k > self.size:  # it does not fit: drop it whole
             st.seek(0)
             self.dropped += 1
             return
-        if k != n:  # the drop count went out
-            self.dropped = 0
-        st.write(_NL)
-        self._put(k + 1)
-
-    def _note(self, st, n):
-        # -> the line's length, with " drop=N" appended to a status line.
-        st.seek(0)
-        st.readinto(self.tmp, 1)
-        if self.tmp[0] == _S:
+        if k != n:
             st.seek(n)
-            print(" drop=", self.dropped, sep="", end="", file=st)
-            return st.tell()
-        st.seek(n)
-        return n
+            self._put(k - n)  # the D line, then the line
+            self.dropped = 0
+        else:
+            st.seek(0)
+        self._put(n)
 
     def _put(self, n):
-        # Moves n bytes from the stage into the ring, in pieces that fit the
-        # tmp buffer and stop at the ring's end; leaves the stage empty.
+        # Moves n bytes from the stage's position into the ring, in pieces
+        # that fit the tmp buffer and stop at the ring's end; leaves the stage
+        # empty.
         st = self.stage
-        st.seek(0)
         self.used += n
         h = self.head
         while n:
@@ -147,31 +153,46 @@ class Console:
             self.tail = 0 if t == self.size else t
         return self.used
 
-    def read_line(self):
-        # A complete command line, or None. Never blocks. No input, the case
-        # of almost every tick, stays in this small frame: a frame over 11
-        # words is heap allocated per call on ports without a Python stack.
-        if not self.port.readable():
-            return None
-        return self._read()
+    def fill(self):
+        # Takes what the port holds, once its readable() said so, after the
+        # bytes read before are all looked at (else they stay in the port).
+        if not self.rest:
+            self.rest = self.port.readinto(self.rx) or 0
+            self.rpos = 0
 
-    def _read(self):
-        port = self.port
-        for _ in range(_IN_PER_TICK):
-            if not port.readable() or not port.readinto(self.one):
-                return None
-            c = self.one[0]
-            if c == 10 or c == 13:
-                if self.n:
-                    n = self.n
-                    self.n = 0
-                    try:
-                        return bytes(self.line[:n]).decode()
-                    except UnicodeError:
-                        return "\ufffd"  # not text: the parser says unknown command
-            elif self.n <= MAX_IN:
+    def read_line(self):
+        # The next complete command line from the bytes fill() took, or None
+        # once they are all looked at (a line's start waits in self.line).
+        # Never blocks. Only called with input (self.rest): this frame is
+        # over 11 words.
+        rx = self.rx
+        p = self.rpos
+        end = p + self.rest
+        n = self.n
+        while p < end:
+            q = rx.find(_NL, p, end)
+            r = rx.find(_CR, p, end if q < 0 else q)
+            if r >= 0:
+                q = r
+            k = (end if q < 0 else q) - p
+            if k > MAX_IN + 1 - n:
                 # Past MAX_IN the line is kept one byte too long, so the
-                # command parser rejects it with a reason.
-                self.line[self.n] = c
-                self.n += 1
+                # command parser refuses it with a reason.
+                k = MAX_IN + 1 - n
+            if k > 0:
+                self.line[n:n + k] = rx[p:p + k]  # a copy: input ticks only
+                n += k
+            if q < 0:
+                break
+            p = q + 1
+            if n:
+                self.n = 0
+                self.rpos = p
+                self.rest = end - p
+                try:
+                    return bytes(self.line[:n]).decode()
+                except UnicodeError:
+                    return "\ufffd"  # not text: the parser says unknown command
+        self.n = n
+        self.rest = 0
         return None

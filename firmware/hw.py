@@ -146,6 +146,7 @@ def StdioPort():
             except ImportError:
                 import select
             self.rd = sys.stdin.buffer
+            self.one = bytearray(1)
             self.wr = sys.stdout.buffer
             self.pin = select.poll()
             self.pin.register(self.rd, select.POLLIN)
@@ -163,7 +164,20 @@ def StdioPort():
             return False
 
         def readinto(self, buf):
-            return self.rd.readinto(buf)
+            # What is pending, up to len(buf), a byte at a time while poll
+            # says one is there: stdin's own readinto waits until all of buf
+            # is filled.
+            n = 0
+            one = self.one
+            while n < len(buf):
+                for _ in self.pin.ipoll(0):
+                    break
+                else:
+                    return n
+                self.rd.readinto(one)
+                buf[n] = one[0]
+                n += 1
+            return n
 
         def write(self, buf, off, n):
             # MicroPython's own stream write(buf, off, max_len) -> bytes written:

@@ -35,16 +35,25 @@ def start():
         cfg["pins"] = {}
         board = pin_map.make(cfg)
     board.off()
-    con = Console(board.port, cfg["log_buf"], cfg["log_bytes"])
+    con = Console(board.port, cfg["log_buf"], cfg["log_bytes"], cfg["hz"])
     log = con.write
-    log("# glide %s on %s: LEDs and a log, never connect to a person"
-        % (VERSION, sys.platform))
-    for e in errors:
-        log("# config: " + e)
     ctl = Controller(con, **config.core(cfg))  # lines print into its stage
     ctl.set_level(cfg["level"])
     ctl.set_mode(cfg["mode"])
     ctl.set_biphasic(cfg["biphasic"])
+    cause, code = reset_cause()
+    telemetry.reset = cause
+    # The header first, into the empty ring: it always fits (it is under
+    # 256 B, the least log_buf), while the notices after it may not.
+    log(telemetry.header(ctl))
+    log("# glide %s on %s: LEDs and a log, never connect to a person"
+        % (VERSION, sys.platform))
+    for e in errors:
+        log("# config: " + e)
+    if cause == "WDT":
+        # The loop hung until the watchdog reset the board: a fault, output 0
+        # until the user's reset.
+        ctl._fault(telemetry.F_WATCHDOG, code)
     if cfg["boot_ms"]:
         # Before the watchdog is armed: Ctrl-C now gives a REPL that stays.
         log("# starting in %d ms: Ctrl-C for the REPL" % cfg["boot_ms"])
@@ -56,10 +65,21 @@ def start():
     if cfg["wdt_ms"]:
         from machine import WDT
         wdt = WDT(timeout=cfg["wdt_ms"])
-    log(telemetry.header(ctl))
     if cfg["autostart"]:
         ctl.start()
     return board, con, ctl, wdt, cfg["hz"], cfg["timing_ms"], cfg["wdt_ms"]
+
+
+def reset_cause():
+    # -> (name, number) of why the board (re)started: machine.reset_cause()
+    # by the constant's name, as ports number them differently (rp2 has only
+    # PWRON_RESET and WDT_RESET).
+    import machine
+    code = machine.reset_cause()
+    for name in ("PWRON", "HARD", "WDT", "DEEPSLEEP", "SOFT"):
+        if code == getattr(machine, name + "_RESET", None):
+            return name, code
+    return str(code), code
 
 
 def main():

@@ -3,6 +3,7 @@
 #   G  header, once at start-up: the limits and settings the checker needs
 #   S  status, every status_ms
 #   E  event, on every transition and fault
+#   D  lines lost: the console's count, before the next line that got in
 # Lines are only formatted when emitted; nothing here runs per tick otherwise.
 # status() and event() print into a stream or return a str: the two forms
 # must stay identical (tests/test_alloc.py compares them).
@@ -11,18 +12,21 @@ from waveform import NAMES
 
 VERSION = 1
 STATES = ("OFF", "SEEK", "RAMP", "TREAT", "STOP", "FAULT")
-# Fault code -> message. 1 and 2 come from contact.py.
+# Fault code -> message. 1 and 2 come from contact.py, 3..5 from
+# controller.py, F_WATCHDOG from main.py at boot.
 FAULTS = ("", "sensor out of range", "sensor stuck", "loop overrun",
-          "output above level cap", "clock went backwards")
+          "output above level cap", "clock went backwards", "watchdog reset")
+F_WATCHDOG = 6
+reset = "PWRON"  # why the board started (main.py): the header's reset=
 
 
 def header(c):
     return ("G glide=%d hz=%d caps=%s max=%d abs=%d vmax=%d slew=%d adapt=%d"
-            " stop=%d make=%d brk=%d session=%d overrun=%d status=%d" % (
+            " stop=%d make=%d brk=%d session=%d overrun=%d status=%d reset=%s" % (
                 VERSION, c.hz, ",".join([str(x) for x in c.levels]),
                 DEVICE_MAX_UA, ABS_MAX_UA, c.vmax_mv, c.slew, c.adapt, c.stop_slew,
                 c.contact.make_ohm, c.contact.break_ohm, c.session_ms // 1000,
-                c.overrun, c.status_ms))
+                c.overrun, c.status_ms, reset))
 
 
 def status(c, out=None):

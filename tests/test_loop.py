@@ -23,24 +23,78 @@ class FakeBoard:
         pass
 
 
+def sink(out):
+    """The virtual console's sink, kept in out: sink(data), or sink(buf, off, n)."""
+    def take(b, off=0, n=None):
+        out.append(bytes(b[off:len(b) if n is None else off + n]))
+    return take
+
+
 @pytest.fixture
 def rig(virtual):
     utime, usys = virtual("utime"), virtual("usys")
     loop, console, controller = virtual("loop"), virtual("console"), virtual("controller")
     hw = virtual("hw")
     out = []
-    usys.stdout.buffer.sink = out.append
+    usys.stdout.buffer.sink = sink(out)
 
     def make(hz=200, **kw):
-        con = console.Console(hw.StdioPort())
+        con = console.Console(hw.StdioPort(), hz=hz)
         ctl = controller.Controller(con.write, hz=hz, status_ms=0)
         board = FakeBoard(utime, **kw)
         return loop.Loop(ctl, board, con, hz), ctl, out
     return utime, make
 
 
+class Wire(FakeBoard):
+    """Sends `data` to the console at 115200 baud (11.52 bytes a ms) while the loop runs:
+    at each tick's sensor read, the bytes that have arrived since. arrived[i] is the tick
+    in which line i's newline came."""
+
+    def __init__(self, utime, usys, data, period_us):
+        FakeBoard.__init__(self, utime)
+        self.stdin, self.data, self.period, self.sent, self.arrived = \
+            usys.stdin.buffer, data, period_us, 0, []
+
+    def read_ohm(self):
+        FakeBoard.read_ohm(self)
+        upto = min(len(self.data), self.n * self.period * 1152 // 100000)
+        chunk = self.data[self.sent:upto]
+        self.arrived += [self.n] * chunk.count(b"\n")
+        self.stdin.feed(chunk)
+        self.sent = upto
+        return 2000000
+
+
+@pytest.mark.parametrize("hz", [50, 200, 1000])
+def test_a_115200_baud_stream_of_commands_is_handled_as_it_arrives(rig, virtual, hz):
+    # 200 short lines (~8 a tick at 200 Hz, 33 at 50 Hz) and a stop behind them: each is
+    # handled within 2 ticks of its arrival (16 bytes a tick took seconds), the stop too,
+    # and every reply reaches the log.
+    utime, make = rig
+    usys, loop = virtual("usys"), virtual("loop")
+    lp, ctl, out = make(hz=hz)
+    ctl.start()
+    cmds = ["start", "bi 1", "bi 0", "level 2", "level 3", "r off", "mode 1"]
+    sent = [cmds[i % len(cmds)] for i in range(200)] + ["stop"]
+    board = lp.board = Wire(utime, usys, "".join(l + "\n" for l in sent).encode(),
+                            1000000 // hz)
+    lp.calls = (board.button, board.read_ohm, board.show)
+    handled = []
+    real = loop.commands.handle
+    loop.commands.handle = lambda c, line: handled.append((line, board.n)) or real(c, line)
+    lp.run(len(sent) * 8 * hz // 11520 + 10 * hz // 50 + 10)
+    assert [l for l, _ in handled] == sent
+    late = [h[1] - a for h, a in zip(handled, board.arrived)]
+    assert max(late) <= 2, late
+    assert ctl.state == 0  # the stop acted: SEEK -> OFF
+    assert [l for l in lines(out) if l.startswith(("OK", "ERR"))] == \
+        ["OK " + l.split()[0] for l in sent]
+
+
 def lines(out):
     return b"".join(out).decode().splitlines()
+
 
 
 def test_virtual_ticks_wrap_like_micropython(virtual):

@@ -37,8 +37,10 @@ def run(steps, end_ms, emit, frame_ms=0):
             break
         except (world.Reboot, machine.WatchdogReset) as e:
             w.flush()
+            wdt = isinstance(e, machine.WatchdogReset)
+            machine.cause = machine.WDT_RESET if wdt else machine.PWRON_RESET
             emit("# virtual board: %s" % (
-                "power cycled" if isinstance(e, world.Reboot) else "watchdog reset"))
+                "watchdog reset" if wdt else "power cycled"))
         for name in FIRMWARE:
             sys.modules.pop(name, None)
         del vtime.hooks[1:]  # the world's hook stays, the old WDT's goes

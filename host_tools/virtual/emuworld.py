@@ -70,15 +70,17 @@ class World(Player):
         self.t_ms = t_ms
         if t_ms >= self.due:
             self.play(t_ms)
+        if self.stall_us:
+            # A tick that hangs (a blocking call, a long GC): time runs on,
+            # and a hang past wdt_ms resets the board here, before the tick
+            # can feed the watchdog.
+            time.sleep_us(self.stall_us)
+            self.stall_us = 0
         if machine.wdt_late():
             raise machine.WatchdogReset()
         machine.uart_mute(t_ms < self.mute_until)
         if t_ms >= self.end_ms:
             raise End()
-        if self.stall_us:
-            # A tick that hangs (a blocking call, a long GC): time runs on.
-            time.sleep_us(self.stall_us)
-            self.stall_us = 0
 
     def read(self):
         # The potentiometer's reading, once per tick, unless the contact

@@ -3,6 +3,20 @@
 # world (world.py) can read the outputs and set the inputs.
 import vtime
 
+# machine.reset_cause() and its constants (esp32's numbers; rp2 has 1 and 3):
+# boot.py sets cause when the world reboots the board.
+PWRON_RESET = 1
+HARD_RESET = 2
+WDT_RESET = 3
+DEEPSLEEP_RESET = 4
+SOFT_RESET = 5
+cause = PWRON_RESET
+
+
+def reset_cause():
+    return cause
+
+
 pins = {}  # pin id -> Pin, so the world can find any pin the firmware made
 sources = {}  # pin id -> function the world reads an ADC on that pin with
 

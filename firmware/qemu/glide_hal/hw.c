@@ -203,7 +203,10 @@ static const mp_obj_base_t adc_obj = { &glide_adc_type };
 // WDT(id=0, timeout=5000): the one watchdog, kept in software (no heap: all
 // instances are one object in flash). The world asks wdt_late() each tick.
 static uint32_t wdt_fed, wdt_timeout;
-static uint8_t wdt_on;
+static uint8_t wdt_on, wdt_fired;
+// reset_cause(): machine's numbers (1 PWRON_RESET, 3 WDT_RESET), settled by
+// wdt_off() at each of the world's reboots.
+static uint8_t reset_cause = 1;
 static const mp_obj_base_t wdt_obj;
 
 static mp_obj_t wdt_make_new(const mp_obj_type_t *type, size_t n_args, size_t n_kw, const mp_obj_t *args) {
@@ -237,16 +240,25 @@ static const mp_obj_base_t wdt_obj = { &glide_wdt_type };
 
 // wdt_late(): armed and not fed for longer than its timeout.
 static mp_obj_t glide_wdt_late(void) {
-    return mp_obj_new_bool(wdt_on && (int32_t)(mp_hal_ticks_ms() - wdt_fed) > (int32_t)wdt_timeout);
+    wdt_fired = wdt_on && (int32_t)(mp_hal_ticks_ms() - wdt_fed) > (int32_t)wdt_timeout;
+    return mp_obj_new_bool(wdt_fired);
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(glide_wdt_late_obj, glide_wdt_late);
 
-// wdt_off(): a reset disarms it (the firmware arms it again at start-up).
+// wdt_off(): a reset disarms it (the firmware arms it again at start-up);
+// the reset was the watchdog's if wdt_late() said so last, else a power cycle.
 static mp_obj_t glide_wdt_off(void) {
     wdt_on = 0;
+    reset_cause = wdt_fired ? 3 : 1;
+    wdt_fired = 0;
     return mp_const_none;
 }
 static MP_DEFINE_CONST_FUN_OBJ_0(glide_wdt_off_obj, glide_wdt_off);
+
+static mp_obj_t glide_reset_cause(void) {
+    return MP_OBJ_NEW_SMALL_INT(reset_cause);
+}
+static MP_DEFINE_CONST_FUN_OBJ_0(glide_reset_cause_obj, glide_reset_cause);
 
 // What the world raises when the WDT was not fed in time.
 MP_DEFINE_EXCEPTION(WatchdogReset, Exception)
@@ -287,26 +299,30 @@ static mp_obj_t uart_writable(mp_obj_t self) {
 }
 static MP_DEFINE_CONST_FUN_OBJ_1(uart_writable_obj, uart_writable);
 
-// readinto(buf): one byte, once readable() said there is one.
+// readinto(buf) -> n: what is pending, up to len(buf), the world's queued
+// input first; never waits.
 static mp_obj_t uart_readinto(mp_obj_t self, mp_obj_t buf) {
     mp_buffer_info_t b;
     mp_get_buffer_raise(buf, &b, MP_BUFFER_WRITE);
     mp_obj_array_t *f = fed();
-    uint8_t c;
+    size_t n = 0;
     if (f && f->len) {
+        n = f->len < b.len ? f->len : b.len;
         uint8_t *items = f->items;
-        c = items[0];
-        memmove(items, items + 1, --f->len);
-        f->free++;
-    } else {
+        memcpy(b.buf, items, n);
+        f->len -= n;
+        memmove(items, items + n, f->len);
+        f->free += n;
+    }
+    while (n < b.len && UART_RXDRDY) {
         UART_RXDRDY = 0;
-        c = UART_RXD & 0xFF;
+        uint8_t c = UART_RXD & 0xFF;
         if (c == 3) {
             mp_raise_type(&mp_type_KeyboardInterrupt);
         }
+        ((uint8_t *)b.buf)[n++] = c;
     }
-    ((uint8_t *)b.buf)[0] = c;
-    return MP_OBJ_NEW_SMALL_INT(1);
+    return MP_OBJ_NEW_SMALL_INT(n);
 }
 static MP_DEFINE_CONST_FUN_OBJ_2(uart_readinto_obj, uart_readinto);
 
@@ -419,6 +435,9 @@ static const mp_rom_map_elem_t glide_hw_globals[] = {
     { MP_ROM_QSTR(MP_QSTR_wdt_late), MP_ROM_PTR(&glide_wdt_late_obj) },
     { MP_ROM_QSTR(MP_QSTR_wdt_off), MP_ROM_PTR(&glide_wdt_off_obj) },
     { MP_ROM_QSTR(MP_QSTR_WatchdogReset), MP_ROM_PTR(&mp_type_WatchdogReset) },
+    { MP_ROM_QSTR(MP_QSTR_reset_cause), MP_ROM_PTR(&glide_reset_cause_obj) },
+    { MP_ROM_QSTR(MP_QSTR_PWRON_RESET), MP_ROM_INT(1) },
+    { MP_ROM_QSTR(MP_QSTR_WDT_RESET), MP_ROM_INT(3) },
 };
 static MP_DEFINE_CONST_DICT(glide_hw_globals_dict, glide_hw_globals);
 
