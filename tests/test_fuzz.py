@@ -34,7 +34,7 @@ def test_the_quick_run_reaches_treatment_drops_and_config_errors():
     cmd = [[int(x) for x in l.split()[3:]] for l in fuzz.quick()["C"][2]]
     assert sum(c[1] for c in cmd) > 10 * len(cmd)  # replies
     assert sum(c[3] > 0 for c in cmd) > len(cmd) // 3  # output flowed
-    assert sum(c[3] == 680 for c in cmd) > 20  # at the device maximum
+    assert sum(c[3] == 680 for c in cmd) >= 10  # at the device maximum
     assert sum(c[4] > 0 for c in cmd) > 20  # lines dropped
     cfg = [[int(x) for x in l.split()[3:]] for l in fuzz.quick()["F"][2]]
     assert sum(c[0] > 0 for c in cfg) > len(cfg) // 2  # texts with errors

@@ -6,6 +6,7 @@ line by line. Used by tests/test_fuzz.py, tests/test_differential.py and `make f
 import contextlib
 import io
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -17,12 +18,13 @@ firmware_path()
 from . import driver, gen  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+NAMES = {"C": "command", "F": "glide.json"}
+SEED = 9  # the quick run's (make test)
+QUICK = {"C": 1200, "F": 1200}  # streams a path in make test: ~9 s of CPU on two cores
 # Streams per VM process: the WebAssembly port frees nothing inside a run (its gc does
 # not collect there): a batch of 2,000 command streams leaves ~60 MB behind.
 BATCH = 2000
 CHUNK = 10000  # streams a path between two progress lines of make fuzz
-
-
 # Each glide.json stream writes and opens a file: 1.6 ms an open on this machine's ext4
 # /tmp, 0.03 ms in memory.
 SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None
@@ -89,17 +91,17 @@ def both(streams, dump=-1):
 
 
 def failures(lines):
-    """{stream number: reason} for the driver's FAIL lines."""
+    """{stream's place in lines: reason} for the driver's FAIL lines."""
     out = {}
-    for line in lines:
-        n, what, *rest = line.split(" ", 2)
+    for i, line in enumerate(lines):
+        _, what, *rest = line.split(" ", 2)
         if what == "FAIL":
-            out[int(n)] = rest[0] if rest else ""
+            out[i] = rest[0] if rest else ""
     return out
 
 
 def mismatches(cp, mp):
-    """Stream numbers whose lines differ between the runtimes."""
+    """The places of the streams whose lines differ between the runtimes."""
     if len(cp) != len(mp):
         return list(range(min(len(cp), len(mp)), max(len(cp), len(mp))))
     return [i for i, (a, b) in enumerate(zip(cp, mp)) if a != b]
@@ -114,12 +116,14 @@ def shrink(stream, fails, tries=40):
             head, ops = words[:9], words[9:]
             cands = [" ".join(head + ops[:i] + ops[i + 1:]) for i in range(len(ops))]
         else:
-            data = bytes.fromhex(words[1])
+            # Halves first, then quarters... down to single bytes (32 places a size).
+            data = bytes.fromhex(words[1] if len(words) > 1 else "")
             cands = []
-            size = max(1, len(data) // 2)
-            while size and not cands:
-                cands = ["F " + (data[:i] + data[i + size:]).hex()
-                         for i in range(0, len(data), size)][:64]
+            size = len(data) // 2 or len(data)
+            while size:
+                step = max(size, len(data) // 32)
+                cands += ["F " + (data[:i] + data[i + size:]).hex()
+                          for i in range(0, len(data), step)]
                 size //= 2
         if not cands:
             return stream
@@ -152,13 +156,14 @@ def explain(seed, kind, streams, cp, mp, limit=3, first=0):
                % (seed, NAMES[kind], first, first + len(streams) - 1, len(bad), len(fail_cp),
                   len(fail_mp), len(mismatches(cp, mp))))
     for n in bad[:limit]:
-        s = streams[n]
         out.append("stream %d: CPython: %s" % (first + n, cp[n].split(" ", 1)[1] if n < len(cp) else "<none>"))
         out.append("stream %d: VM:      %s" % (first + n, mp[n].split(" ", 1)[1] if n < len(mp) else "<none>"))
-        if n in fail_cp:
-            s = shrink(s, lambda c: next(iter(failures(cpython(c))), None))
+        sig = _signature(cp[n:n + 1], mp[n:n + 1])
+        if sig[0] and sig[0] == sig[1]:  # CPython alone shows it: quicker
+            s = shrink(streams[n], lambda c: _same(sig[:1], cpython(c)))
         else:
-            s = shrink(s, lambda c: _first_bad(*both(c)))
+            s = shrink(streams[n], lambda c: _same(sig, *both(c)))
+        if sig[2]:
             d = first_diff(s)
             if d:
                 out.append("  output line %d: CPython %r, VM %r" % d)
@@ -166,9 +171,6 @@ def explain(seed, kind, streams, cp, mp, limit=3, first=0):
     return "\n".join(out)
 
 
-NAMES = {"C": "command", "F": "glide.json"}
-SEED = 9  # the quick run's (make test)
-QUICK = {"C": 1500, "F": 1500}  # streams a path in the quick run: ~?? s added to make test
 _quick = {}
 
 
@@ -182,16 +184,31 @@ def quick():
     return _quick
 
 
-def _first_bad(cp, mp):
-    bad = sorted(set(failures(cp)) | set(failures(mp)) | set(mismatches(cp, mp)))
-    return bad[0] if bad else None
+def _signature(cp, mp=None):
+    # What went wrong with one stream: each runtime's failure without its figures (the
+    # exception's name, or the invariant), and whether the two differ; CPython's alone
+    # without mp.
+    def kind(lines):
+        why = failures(lines).get(0)
+        return None if why is None else re.sub(r"\d+", "N", why.split(":")[0])
+    if mp is None:
+        return (kind(cp),)
+    return kind(cp), kind(mp), cp != mp
+
+
+def _same(sig, cp, mp=None):
+    # The first of the candidate streams whose result goes wrong as sig says, or None.
+    for i in range(len(cp)):
+        if _signature(cp[i:i + 1], None if mp is None else mp[i:i + 1]) == sig:
+            return i
+    return None
 
 
 def describe(stream):
     """A stream in readable form: hex decoded."""
     words = stream.split(" ")
     if words[0] == "F":
-        return "glide.json %r" % bytes.fromhex(words[1])[:400]
+        return "glide.json %r" % bytes.fromhex(words[1] if len(words) > 1 else "")[:400]
     parts = words[:9]
     for op in words[9:]:
         if op[0] in "ih":

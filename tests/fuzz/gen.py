@@ -45,7 +45,7 @@ def number(rng, lo, hi):
                                  "0x", rng.choice(ODD)]))
     if k == 7 and s:
         i = rng.randrange(len(s))
-        if s[i].isdigit():
+        if s[i] in "0123456789":
             d = int(s[i])
             s[i] = rng.choice([chr(0xFF10 + d), chr(0x660 + d), chr(0x966 + d),
                                chr(0x1D7CE + d)])
