@@ -119,6 +119,7 @@ class Run:
         self.replies = 0
         self.ticks = 0
         self.peak = 0  # the highest output
+        self.open = R_OPEN  # the sensor's open-circuit reading: no output there
         self.dropped = 0  # lines the console counted as dropped
 
     def line(self, line):
@@ -162,7 +163,7 @@ class Run:
                 raise Fail("out %d above level %d's cap" % (out, ctl.level))
             if st not in RUNNING or not ctl.contact.on:
                 raise Fail("out %d in state %d, contact %s" % (out, st, ctl.contact.on))
-            if ctl.r >= R_OPEN:
+            if ctl.r >= self.open:
                 raise Fail("out %d at an open-circuit reading %d" % (out, ctl.r))
         self.con.flush()
 
@@ -254,7 +255,8 @@ def config_stream(words, path):
     cfg, errors = config.load(path)
     check_cfg(cfg)
     # main.start()'s order, then a session: contact (jittering, at or below
-    # make_ohm), then the sensor open.
+    # make_ohm), then the sensor open: the pot's top rail (pot_max_ohm, what
+    # an unplugged electrode reads on a board), and R_OPEN.
     port = Port()
     con = Counted(port, cfg["log_buf"], cfg["log_bytes"], cfg["hz"])
     for e in errors:
@@ -272,8 +274,9 @@ def config_stream(words, path):
         r = 20000
     for i in range(cfg["debounce"] + 60):
         run.tick(dt, r - (i & 1), True)
-    for i in range(3):
-        run.tick(dt, R_OPEN, True)
+    run.open = min(cfg["pot_max_ohm"], R_OPEN)
+    for r in (run.open, run.open + 1, R_OPEN):
+        run.tick(dt, r, True)
     lines = run.drain()
     text = bytearray()
     for k in sorted(cfg):
