@@ -7,7 +7,6 @@ import contextlib
 import io
 import os
 import re
-import shutil
 import tempfile
 import threading
 
@@ -17,7 +16,10 @@ firmware_path()
 
 from . import driver, gen  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+# The driver's text as this process loaded it, for the VM: an edit during a long run
+# must not make the runtimes run different drivers.
+with open(driver.__file__) as _f:
+    DRIVER = _f.read()
 NAMES = {"C": "command", "F": "glide.json"}
 SEED = 9  # the quick run's (make test)
 QUICK = {"C": 1200, "F": 1200}  # streams a path in make test: ~9 s of CPU on two cores
@@ -50,7 +52,8 @@ def micropython(streams, dump=-1):
             # run.mjs copies .py and .json files into the VM; the corpus is text lines.
             with open(os.path.join(board, "corpus.json"), "w") as f:
                 f.writelines(s + "\n" for s in streams[start:start + BATCH])
-            shutil.copy(os.path.join(HERE, "driver.py"), os.path.join(board, "fuzz_driver.py"))
+            with open(os.path.join(board, "fuzz_driver.py"), "w") as f:
+                f.write(DRIVER)
             got = []
             vm.run_code("sys.path.append('/board')\nimport fuzz_driver\n"
                         "fuzz_driver.main('corpus.json', 'glide.json', %d)\n"
