@@ -4,6 +4,7 @@ line by line. Used by tests/test_fuzz.py, tests/test_differential.py and `make f
 (python -m fuzz, with tests/ on the path).
 """
 import contextlib
+import glob
 import io
 import os
 import re
@@ -16,10 +17,13 @@ firmware_path()
 
 from . import driver, gen  # noqa: E402
 
-# The driver's text as this process loaded it, for the VM: an edit during a long run
-# must not make the runtimes run different drivers.
-with open(driver.__file__) as _f:
-    DRIVER = _f.read()
+# The driver's and the firmware's text as this process loaded them, for the VM: an
+# edit in the checkout during a long run must not make the runtimes run different code.
+SOURCES = {}
+for _path in [driver.__file__] + glob.glob(os.path.join(firmware_path(), "*.py")):
+    with open(_path) as _f:
+        SOURCES[os.path.basename(_path)] = _f.read()
+SOURCES["fuzz_driver.py"] = SOURCES.pop("driver.py")
 NAMES = {"C": "command", "F": "glide.json"}
 SEED = 9  # the quick run's (make test)
 QUICK = {"C": 1200, "F": 1200}  # streams a path in make test: ~9 s of CPU on two cores
@@ -52,10 +56,11 @@ def micropython(streams, dump=-1):
             # run.mjs copies .py and .json files into the VM; the corpus is text lines.
             with open(os.path.join(board, "corpus.json"), "w") as f:
                 f.writelines(s + "\n" for s in streams[start:start + BATCH])
-            with open(os.path.join(board, "fuzz_driver.py"), "w") as f:
-                f.write(DRIVER)
+            for name, text in SOURCES.items():
+                with open(os.path.join(board, name), "w") as f:
+                    f.write(text)
             got = []
-            vm.run_code("sys.path.append('/board')\nimport fuzz_driver\n"
+            vm.run_code("sys.path.insert(0, '/board')\nimport fuzz_driver\n"
                         "fuzz_driver.main('corpus.json', 'glide.json', %d)\n"
                         % (dump - start if dump >= 0 else -1), got.append, board)
         for line in got:
