@@ -2,15 +2,15 @@
 # checks the safety invariants as it goes. Plain Python that runs on CPython
 # and in the MicroPython VM alike, so tests/fuzz compares the two runtimes
 # line by line. Input: a corpus file, one stream a line (format in gen.py).
-# The loop's work is followed step by step (console.fill and read_line,
-# commands.handle, Controller.tick, console.flush), every line taken in the
-# tick it arrives. Output: one line a stream, "N ok CRC ..." (a command
-# stream's lines out, replies, ticks, highest output, drops; a glide.json's
-# errors, lines out, highest output) or "N FAIL reason"; dump=N prints
-# stream N's whole output instead, escaped, to show where runtimes differ.
-# A command stream is the loop's work (console in, commands.handle, tick,
-# console out) with a fake port; a config stream is config.load on a file,
-# then main.py's start-up and a short session with what it gave.
+# A command stream is the loop's work step by step with a fake port
+# (console.fill and read_line, commands.handle, Controller.tick,
+# console.flush), every line handled in the tick it arrives; a glide.json
+# stream is config.load on a file, then main.py's start-up and a short
+# session with what it gave. Output: one line a stream, "N ok CRC ..." (a
+# command stream's lines out, replies, ticks, highest output, drops; a
+# glide.json's errors, lines out, highest output) or "N FAIL reason";
+# dump=N prints stream N's whole output instead, escaped, to show where the
+# runtimes part.
 import binascii
 
 import commands
