@@ -8,6 +8,7 @@
 # status() and event() print into a stream or return a str: the two forms
 # must stay identical (tests/test_alloc.py compares them).
 from limits import DEVICE_MAX_UA, ABS_MAX_UA
+from contact import R_OPEN
 from waveform import NAMES
 
 VERSION = 1
@@ -18,15 +19,20 @@ FAULTS = ("", "sensor out of range", "sensor stuck", "loop overrun",
           "output above level cap", "clock went backwards", "watchdog reset")
 F_WATCHDOG = 6
 reset = "PWRON"  # why the board started (main.py): the header's reset=
+# The sensor's open-circuit reading, the header's open=: glide check flags
+# output there whatever brk says. The sensor's top, or the pot's top rail
+# (pot_max_ohm) when main.py gives it.
+open_ohm = R_OPEN
 
 
 def header(c):
     return ("G glide=%d hz=%d caps=%s max=%d abs=%d vmax=%d slew=%d adapt=%d"
-            " stop=%d make=%d brk=%d session=%d overrun=%d status=%d reset=%s" % (
+            " stop=%d make=%d brk=%d open=%d session=%d overrun=%d status=%d"
+            " reset=%s" % (
                 VERSION, c.hz, ",".join([str(x) for x in c.levels]),
                 DEVICE_MAX_UA, ABS_MAX_UA, c.vmax_mv, c.slew, c.adapt, c.stop_slew,
-                c.contact.make_ohm, c.contact.break_ohm, c.session_ms // 1000,
-                c.overrun, c.status_ms, reset))
+                c.contact.make_ohm, c.contact.break_ohm, open_ohm,
+                c.session_ms // 1000, c.overrun, c.status_ms, reset))
 
 
 def status(c, out=None):
