@@ -75,8 +75,9 @@ def valid(rng):
     else:
         words = [rng.choice(["status", "info", "help", "start"])]
     words = [rng.choice([w, w.upper(), w.lower(), w.capitalize()]) for w in words]
-    return "".join(w + rng.choice([" ", " ", "  ", "\t"]) for w in words).rstrip(" \t") \
-        if rng.random() < 0.9 else " ".join(words) + " " * rng.randint(1, 3)
+    if rng.random() < 0.9:
+        return "".join(w + rng.choice([" ", " ", "  ", "\t"]) for w in words).rstrip(" \t")
+    return " ".join(words) + " " * rng.randint(1, 3)  # blanks after the last word
 
 
 def near_miss(rng):
