@@ -166,3 +166,78 @@ def test_watchdog_quiet_while_the_loop_runs(rig, virtual):
     lp.wdt = machine.WDT(timeout=100)
     lp.run(1000)  # 5 s of a 100 ms watchdog, fed every tick: WatchdogReset would fail it
     assert ctl.t == 5000
+
+
+# -- the same stream on the emulated micro:bit, on its instruction-counted clock --
+
+EMU_STREAM = r"""
+import time, glide_hw, board_qemu, config, commands, loop
+from console import Console
+from controller import Controller
+hz = %d
+cfg = config.defaults()
+cfg["hz"] = hz
+board = board_qemu.make(cfg)
+con = Console(board.port, cfg["log_buf"], cfg["log_bytes"], hz)
+ctl = Controller(con, **config.core(cfg))
+lp = loop.Loop(ctl, board, con, hz, 0)
+cmds = ("start", "bi 1", "bi 0", "level 2", "level 3", "r off", "mode 1")
+data = b"".join(cmds[i %% 7].encode() + b"\n" for i in range(200)) + b"stop\n"
+fed = bytearray()
+sent = [0, 0]
+marks = []  # (tick, bytes sent by then): the UART's arrivals, read at each tick's poll
+handled = []
+
+def wire():
+    upto = min(len(data), time.ticks_diff(time.ticks_us(), sent[1]) * 1152 // 100000)
+    if upto > sent[0]:
+        fed.extend(data[sent[0]:upto])
+        marks.append((lp.ticks, upto))
+        sent[0] = upto
+
+real = commands.handle
+
+def handle(c, line):
+    handled.append(lp.ticks)
+    return real(c, line)
+
+commands.handle = handle
+ctl.start()
+lp.run(20)
+lp._clear()
+sent[1] = time.ticks_us()
+glide_hw.uart(wire, fed)
+lp.run(3 * hz)
+glide_hw.uart(None, None)
+arrived, j = [], 0
+for e in [i + 1 for i in range(len(data)) if data[i] == 10]:
+    while marks[j][1] < e:
+        j += 1
+    arrived.append(marks[j][0])
+late = [h - a for h, a in zip(handled, arrived)]
+print("RES", len(handled), max(late), late[-1], lp.overruns, lp.exec_max, lp.late_max,
+      ctl.state, con.dropped)
+"""
+
+
+@pytest.mark.parametrize("shift,hz", [(3, 200), (3, 50), (6, 200)])
+def test_a_115200_baud_stream_on_the_emulated_board(shift, hz):
+    # The cost of a command stream at full rate, where commands cost what they do on a
+    # Cortex-M0 (~0.5 ms a line at 125 MHz, 3-4 ms at 16 MHz). Measured (most ticks from
+    # a line's arrival to its handling; overruns): 125 MHz, 200 Hz: 11, 0 (the stream
+    # needs ~90 % of the CPU); 50 Hz: 5, 0; 16 MHz, 200 Hz: one line a tick, the CPU's
+    # limit: 193, 51 (late ticks, no fault). Asserted: every line handled in order and
+    # answered, the stop acts, no tick overruns at 125 MHz.
+    import os
+    from host_tools import emu
+    if emu.missing_tools() and not os.environ.get("CI"):
+        pytest.skip("the emulated board needs %s" % " ".join(emu.missing_tools()))
+    out = []
+    emu.run_code(EMU_STREAM % hz, out.append, shift=shift, timeout=300)
+    res = [l.split()[1:] for l in out if l.startswith("RES ")][0]
+    n, most, stop, over, exec_max, late_max, state, dropped = map(int, res)
+    print("shift %d, %d Hz: late max %d ticks, stop %d, overruns %d, exec max %d us, "
+          "late max %d us" % (shift, hz, most, stop, over, exec_max, late_max))
+    assert n == 201 and state == 0 and dropped == 0
+    if shift == 3:
+        assert over == 0 and exec_max < 1000000 // hz
