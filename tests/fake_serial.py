@@ -9,7 +9,8 @@ import tty
 WAIT = 5  # seconds; only reached when a test is failing
 
 HEADER = ("G glide=1 hz=200 caps=136,272,408,544,680 max=680 abs=1000 vmax=10000 slew=340"
-          " adapt=2000 stop=680 make=100000 brk=150000 session=1200 overrun=4 status=100")
+          " adapt=2000 stop=680 make=100000 brk=150000 open=2000000 session=1200 overrun=4"
+          " status=100 reset=PWRON")
 STATUS = "S t=1800 st=TREAT md=ADV lv=3 r=20026 tg=408 env=408 out=408 ph=0"
 TIMING = "T t=12000 hz=200 late=312 exec=410/980 over=0 load=8 free=151232 drop=0"
 EVENT = "E t=520 ev=CONTACT st=RAMP out=0"
