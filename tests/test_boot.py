@@ -1,6 +1,12 @@
 """Start-up on the virtual board: the header always gets out, and says why the board
 started; a watchdog reset is a latched fault (issue 9, items 10 and 11)."""
+import pytest
+
 from host_tools import check, scenario, sim, trace
+
+# A tick hangs past wdt_ms (2 s): the watchdog resets the board.
+WDT_SCENARIO = ("0 start\n200 skin 15000\n2000 stall 2500\n6000 start\n6100 reset\n"
+                "6200 start\n6500 end\n")
 
 
 def run(text, config=None):
@@ -46,8 +52,7 @@ def test_power_cycle_boots_saying_pwron():
 
 
 def test_watchdog_reset_is_logged_and_latches_a_fault_until_reset():
-    lines = run("0 start\n200 skin 15000\n2000 stall 2500\n6000 start\n6100 reset\n"
-                "6200 start\n6500 end\n")
+    lines = run(WDT_SCENARIO)
     i = lines.index("# virtual board: watchdog reset")
     after = lines[i + 1:]
     assert headers(after)[0].endswith(" reset=WDT") and headers(lines)[0].endswith(" reset=PWRON")
@@ -55,4 +60,20 @@ def test_watchdog_reset_is_logged_and_latches_a_fault_until_reset():
     assert fault == ["E t=0 ev=FAULT st=FAULT out=0 code=6 val=3 msg=watchdog reset"]
     assert "ERR fault latched, reset first" in after  # no start until the user's reset
     assert [l for l in after if " ev=RESET " in l] and [l for l in after if " ev=START " in l]
+    assert clean(lines) == []
+
+
+def test_watchdog_reset_on_the_emulated_board():
+    # glide_hw's reset_cause(): WDT_RESET after the world's watchdog reset (a stall in
+    # the world's step, before the tick could feed it), PWRON_RESET at power-on.
+    import os
+    from host_tools import emu
+    if emu.missing_tools() and not os.environ.get("CI"):
+        pytest.skip("the emulated board needs %s" % " ".join(emu.missing_tools()))
+    lines = []
+    sim.run_scenario(scenario.parse(WDT_SCENARIO, "t"), lines.append, runtime="qemu")
+    i = lines.index("# emulated board: watchdog reset")
+    assert headers(lines[:i])[0].endswith(" reset=PWRON")
+    assert headers(lines[i:])[0].endswith(" reset=WDT")
+    assert "E t=0 ev=FAULT st=FAULT out=0 code=6 val=3 msg=watchdog reset" in lines[i:]
     assert clean(lines) == []
