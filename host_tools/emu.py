@@ -299,8 +299,26 @@ def run_code(code, emit, shift=DEFAULT_SHIFT, realtime=False, timeout=60):
 
 
 def run_scenario(scn, emit, config, shift=DEFAULT_SHIFT, realtime=False):
-    """Play scenario scn inside the emulated board; emit(line) gets each console line."""
-    run_code(boot_code(config, scn.steps, scn.end_ms), emit, shift, realtime)
+    """Play scenario scn inside the emulated board; emit(line) gets each console line.
+
+    The steps go in as one literal of the REPL code, which must fit in the board's RAM
+    beside glide: 300 one-line steps do, 400 do not (the board's link cannot stream them
+    during the run: its UART is the firmware's console, and a wait for the host would
+    count as emulated time). More raise an EmuError that says so; the virtual board
+    (cpython, micropython) takes any number."""
+    said = []
+
+    def take(line):
+        said.append(1)
+        emit(line)
+    try:
+        run_code(boot_code(config, scn.steps, scn.end_ms), take, shift, realtime)
+    except EmuError as e:
+        if said or "MemoryError" not in str(e):
+            raise
+        raise EmuError("%s: its %d steps do not fit in the emulated board's RAM (about 300 "
+                       "do); run it on the virtual board (--runtime cpython or micropython)"
+                       % (scn.name, len(scn.steps))) from None
 
 
 # -- the glide emu command ------------------------------------------------------------

@@ -2,12 +2,17 @@
 
 One step per line, '#' starts a comment:
 
+    config NAME VALUE         a setting of the board's glide.json (VALUE in JSON) that
+                              the scenario needs; the caller's own config wins over it
     <time> <action>           time in ms, or with an 's' suffix in seconds (1.5s)
     <t0>..<t1> skin <a>..<b>  skin resistance drifting linearly from a to b ohms
 
 Actions:
     skin OHMS | open | stuck  what the resistance sensor reads from then on; a live
-                              sensor jitters by about 0.5 %, 'stuck' freezes it exactly
+                              sensor jitters by about 0.5 %, 'stuck' freezes it; 0 is a
+                              short (the wiper at ground: reads exactly 0)
+    skin OHMS exact           a steady reading of exactly OHMS (the firmware calls one
+                              unchanged in contact for stuck_ms a stuck sensor)
     press BUTTON [MS]         hold a board button ('contact' or 'mode') for MS ms
                               (default 100; 1000 or more on 'mode' is a long press)
     stall MS                  the next tick hangs for MS ms (a blocking call, a long GC)
@@ -16,8 +21,11 @@ Actions:
     end                       the scenario ends here (required, last)
     anything else             a serial command line, sent to the board as typed
 
-The first comment line is the scenario's title.
+The first comment line is the scenario's title. A resistance must be one the board's
+sensor can read (0, or its pot's range: pot_min_ohm 100 reads 101 ohm and up);
+sim.run_scenario checks that against the board's config, naming the line.
 """
+import json
 import os
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
@@ -30,11 +38,19 @@ class ScenarioError(ValueError):
 
 
 class Scenario:
-    def __init__(self, name, title, steps, end_ms):
+    def __init__(self, name, title, steps, end_ms, config=None, lines=None):
         self.name = name
         self.title = title
-        self.steps = steps  # sorted list of (t_ms, kind, value); kinds: skin, drift, press, stall, mute, reboot, command
+        # sorted list of (t_ms, kind, value); kinds: skin, exact, drift, press, stall,
+        # mute, reboot, command
+        self.steps = steps
         self.end_ms = end_ms
+        self.config = config or {}  # the glide.json settings the scenario needs
+        self.lines = lines or [0] * len(steps)  # each step's line in the file
+
+    def where(self, i):
+        """Step i's place in the file, for a message: 'name:line'."""
+        return "%s:%d" % (self.name, self.lines[i])
 
 
 def _ms(word, where):
@@ -57,7 +73,7 @@ def _ohms(word, where):
 
 
 def parse(text, name="scenario"):
-    steps, title, end = [], None, None
+    steps, title, end, config = [], None, None, {}
     for n, raw in enumerate(text.splitlines(), 1):
         where = "%s:%d" % (name, n)
         line = raw.strip()
@@ -68,9 +84,17 @@ def parse(text, name="scenario"):
         line = line.split(" #")[0].strip()
         if not line:
             continue
+        when, _, action = line.partition(" ")
+        if when == "config":
+            key, _, value = action.strip().partition(" ")
+            try:
+                config[key] = json.loads(value)
+            except ValueError:
+                raise ScenarioError("%s: config takes a setting's name and a JSON value, e.g. "
+                                    "'config pot_min_ohm 100'" % where)
+            continue
         if end is not None:
             raise ScenarioError("%s: step after 'end'" % where)
-        when, _, action = line.partition(" ")
         action = action.strip()
         if not action:
             raise ScenarioError("%s: a time needs an action" % where)
@@ -82,7 +106,7 @@ def parse(text, name="scenario"):
             if word != "skin" or ".." not in arg or t1 <= t0:
                 raise ScenarioError("%s: a time range takes 'skin A..B' with end after start" % where)
             ra, rb = arg.split("..", 1)
-            steps.append((t0, "drift", (t1, _ohms(ra, where), _ohms(rb, where))))
+            steps.append((t0, "drift", (t1, _ohms(ra, where), _ohms(rb, where)), n))
             continue
         t = _ms(when, where)
         if word == "end":
@@ -91,21 +115,24 @@ def parse(text, name="scenario"):
             button, _, hold = arg.partition(" ")
             if button not in ("contact", "mode"):
                 raise ScenarioError("%s: press takes 'contact' or 'mode', not %r" % (where, button))
-            steps.append((t, "press", (button, _ms(hold, where) if hold else 100)))
+            steps.append((t, "press", (button, _ms(hold, where) if hold else 100), n))
         elif word in ("stall", "mute"):
-            steps.append((t, word, _ms(arg, where)))
+            steps.append((t, word, _ms(arg, where), n))
         elif word == "reboot":
-            steps.append((t, word, None))
+            steps.append((t, word, None, n))
+        elif word == "skin" and arg.endswith(" exact"):
+            steps.append((t, "exact", _ohms(arg[:-6].strip(), where), n))
         elif word == "skin":
-            steps.append((t, "skin", arg if arg in (OPEN, STUCK) else _ohms(arg, where)))
+            steps.append((t, "skin", arg if arg in (OPEN, STUCK) else _ohms(arg, where), n))
         else:
-            steps.append((t, "command", action))
+            steps.append((t, "command", action, n))
     if end is None:
         raise ScenarioError("%s: no 'end' step" % name)
-    if any(t > end for t, _, _ in steps):
+    if any(s[0] > end for s in steps):
         raise ScenarioError("%s: a step comes after 'end' at %d ms" % (name, end))
     steps.sort(key=lambda s: s[0])  # stable: same-time steps keep file order
-    return Scenario(name, title or name, steps, end)
+    return Scenario(name, title or name, [s[:3] for s in steps], end, config,
+                    [s[3] for s in steps])
 
 
 def library():

@@ -8,6 +8,7 @@ CPython, or the official MicroPython VM (--runtime micropython). --runtime qemu 
 on the emulated micro:bit instead (host_tools/emu.py): MicroPython's qemu port on an
 instruction-counted Cortex-M0, its own log byte-identical from run to run.
 """
+import contextlib
 import importlib
 import json
 import os
@@ -46,12 +47,24 @@ def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0, shift=SI
     not on qemu, whose console carries the firmware's bytes only).
     """
     config = BOARD_CONFIG if config is None else config
+    if isinstance(config, dict):
+        config = dict(scn.config, **config)  # what the scenario needs, unless overridden
+    with _board(config):
+        import boot
+        check_sensor(scn)
+        if runtime == "cpython":
+            return boot.run(scn.steps, scn.end_ms, emit, frame_ms)
     if runtime == "micropython":
         return vm.run_scenario(scn, emit, config, frame_ms)
-    if runtime == "qemu":
-        return emu.run_scenario(scn, emit, config, shift, realtime)
+    return emu.run_scenario(scn, emit, config, shift, realtime)
+
+
+@contextlib.contextmanager
+def _board(config):
+    """A fresh virtual board in this process (no module state from an earlier run), its
+    filesystem a temporary folder with config as its glide.json."""
     saved_path, saved_cwd = sys.path[:], os.getcwd()
-    for name in MODULES:  # a fresh board: no module state from an earlier run
+    for name in MODULES:
         sys.modules.pop(name, None)
     sys.path[:0] = [VIRTUAL, FIRMWARE]
     with tempfile.TemporaryDirectory(prefix="glide-board-") as fs:
@@ -59,13 +72,24 @@ def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0, shift=SI
             f.write(config if isinstance(config, bytes) else json.dumps(config).encode())
         os.chdir(fs)
         try:
-            import boot
-            boot.run(scn.steps, scn.end_ms, emit, frame_ms)
+            yield
         finally:
             os.chdir(saved_cwd)
             sys.path[:] = saved_path
             for name in MODULES:
                 sys.modules.pop(name, None)
+
+
+def check_sensor(scn):
+    """Raise ScenarioError, naming the line, at the first skin step the board's sensor
+    cannot read: its pot as the board's own config.load sets it up (in _board)."""
+    cfg, _ = importlib.import_module("config").load()
+    scene = importlib.import_module("scene")
+    table = importlib.import_module("hw").pot_table(cfg["pot_min_ohm"], cfg["pot_max_ohm"])
+    for i, (_, kind, value) in enumerate(scn.steps):
+        why = scene.unreadable(table, kind, value)
+        if why:
+            raise ScenarioError("%s: %s" % (scn.where(i), why))
 
 
 class Display:
@@ -174,6 +198,9 @@ def run(args):
     try:
         run_scenario(scn, show.line, config, args.runtime,
                      FRAME_MS if (pace or show.tty) else 0, args.shift, args.realtime)
+    except ScenarioError as e:  # a resistance the board's sensor cannot read
+        print("glide sim: %s" % e, file=sys.stderr)
+        return 2
     except (vm.VMError, emu.EmuError) as e:
         print("glide sim: %s" % e, file=sys.stderr)
         return 1

@@ -1,7 +1,10 @@
 """The MicroPython VM runtime: the official WebAssembly port, run under Node.
 
 The same firmware/ and the same virtual hardware (host_tools/virtual/) as the CPython
-virtual board, copied into the VM's filesystem; the scenario goes in as a literal.
+virtual board, copied into the VM's filesystem; the code goes in on stdin and the
+scenario as a file in the board's filesystem that the world reads a step at a time, so
+neither has a size limit (as a literal on the command line, ~200 KB of steps was past the
+OS's argument limit and ~2,000 steps past the VM's pystack).
 """
 import json
 import os
@@ -14,6 +17,7 @@ from . import FIRMWARE
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "wasm")
 VIRTUAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "virtual")
 PACKAGE = os.path.join(HERE, "node_modules", "@micropython", "micropython-webassembly-pyscript")
+STEPS = "steps.jsonl"  # the scenario in the board's filesystem, one JSON step a line
 
 
 class VMError(RuntimeError):
@@ -29,11 +33,12 @@ def check():
                       "(npm ci --prefix host_tools/wasm)")
 
 
-def command(code, board_dir):
-    """The node command line that runs code in the VM with firmware/ and the virtual board."""
+def command(board_dir):
+    """The node command line that runs the code on its stdin in the VM with firmware/ and
+    the virtual board."""
     return ["node", os.path.join(HERE, "run.mjs"), "--mount", FIRMWARE + ":/fw",
             "--mount", VIRTUAL + ":/virtual", "--mount", board_dir + ":/board",
-            "--cwd", "/board", code]
+            "--cwd", "/board", "-"]
 
 
 def run_code(code, emit, board_dir):
@@ -41,8 +46,10 @@ def run_code(code, emit, board_dir):
     board_dir as its filesystem; emit(line) gets each line it prints."""
     check()
     code = "import sys\nsys.path[:0] = ['/virtual', '/fw']\n" + code
-    proc = subprocess.Popen(command(code, board_dir), stdout=subprocess.PIPE,
+    proc = subprocess.Popen(command(board_dir), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+    proc.stdin.write(code)  # run.mjs reads it all before it prints
+    proc.stdin.close()
     for line in proc.stdout:
         emit(line.rstrip("\n"))
     err = proc.stderr.read()
@@ -55,5 +62,9 @@ def run_scenario(scn, emit, config, frame_ms=0):
     with tempfile.TemporaryDirectory(prefix="glide-board-") as board:
         with open(os.path.join(board, "glide.json"), "w") as f:
             json.dump(config, f)
-        run_code("import boot\nboot.run(%r, %d, print, %d)\n" % (scn.steps, scn.end_ms, frame_ms),
-                 emit, board)
+        with open(os.path.join(board, STEPS), "w") as f:
+            f.writelines(json.dumps(step) + "\n" for step in scn.steps)
+        # The console's bytes straight to the VM's stdout: lines made in the VM
+        # would be garbage it never frees in a long run.
+        run_code("import boot\nboot.run(boot.steps_file(%r), %d, sys.stdout.buffer, %d)\n"
+                 % (STEPS, scn.end_ms, frame_ms), emit, board)

@@ -29,6 +29,9 @@ def test_every_scenario_passes_the_checker_with_no_command_errors(name):
     ("0..10 skin 5\n20 end\n", "time range"),
     ("5 end\n9 stop\n", "after 'end'"),
     ("0\n5 end\n", "needs an action"),
+    ("config pot_min_ohm\n5 end\n", "config takes a setting's name and a JSON value"),
+    ("config hz 1e\n5 end\n", "config takes"),
+    ("0 skin wet exact\n5 end\n", "bad resistance"),
 ])
 def test_bad_scenarios_say_where_and_why(text, msg):
     with pytest.raises(scenario.ScenarioError, match=msg) as e:
@@ -45,3 +48,12 @@ def test_times_in_seconds_and_drift():
 def test_unknown_scenario_lists_the_library():
     with pytest.raises(scenario.ScenarioError, match="normal"):
         scenario.load("nope")
+
+
+def test_a_scenario_carries_the_config_it_needs_and_exact_readings():
+    s = scenario.parse("# t\nconfig pot_min_ohm 100\nconfig mode \"TAP\"\n0 start\n"
+                       "5 skin 0\n7 skin 150 exact\n9 end\n", "t")
+    assert s.config == {"pot_min_ohm": 100, "mode": "TAP"}
+    assert s.steps[1:] == [(5, "skin", 0), (7, "exact", 150)]
+    assert [s.where(i) for i in range(3)] == ["t:4", "t:5", "t:6"]
+

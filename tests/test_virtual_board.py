@@ -1,7 +1,11 @@
 """The unchanged firmware/main.py on the virtual board, driven by scenarios."""
 import os
+import random
+import sys
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from host_tools import check, scenario, sim, trace
 
@@ -133,3 +137,128 @@ def test_a_board_stopped_while_the_host_is_not_reading_still_stops(tmp_path):
                          capture_output=True, text=True, timeout=60,
                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     assert out.returncode == 0 and "E t=" in out.stdout
+
+
+# -- the sensor: what a scenario asks for is what the board reads (issue 9, item 15) --
+
+def pot_tables(hw):
+    # the default pot, the lowest floor config allows, a short travel
+    return [hw.pot_table(lo, hi) for lo, hi in ((1000, 2000000), (100, 2000000), (100, 400))]
+
+
+class Quiet:
+    """A scene.Player whose buttons and console go nowhere: the sensor alone."""
+
+    def __init__(self, scene, steps, table):
+        class P(scene.Player):
+            def button(self, name, level):
+                pass
+
+            def command(self, line):
+                pass
+        self.p = P(steps, 10 ** 8, {"pot_min_ohm": table[0], "pot_max_ohm": table[64]})
+
+
+def test_every_reading_the_adc_can_give_is_a_step_that_gives_it_exactly(virtual):
+    scene, hw = virtual("scene"), virtual("hw")
+    for table in pot_tables(hw):
+        want = [hw.pot_ohm(table, u) for u in range(65536)]
+        p = Quiet(scene, [(u, "exact", r) for u, r in enumerate(want)], table).p
+        for u, r in enumerate(want):
+            p.play(u)
+            assert scene.unreadable(table, "exact", r) is None
+            assert hw.pot_ohm(table, p.counts(u)) == r, (table[0], u, r)
+
+
+def test_a_short_reads_exactly_zero_and_never_the_pots_floor(virtual):
+    scene, hw = virtual("scene"), virtual("hw")
+    table = hw.pot_table(1000, 2000000)
+    p = Quiet(scene, [(0, "skin", 0)], table).p
+    p.play(0)
+    assert {hw.pot_ohm(table, p.counts(t)) for t in range(5000)} == {0}
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lo=st.integers(100, 1000000), ask=st.floats(0, 1))
+def test_jitter_stays_on_the_readable_side_of_the_floor(virtual, lo, ask):
+    # A live reading near the pot's floor jitters down to the floor, never to 0
+    # (a short), and never past the open-circuit reading.
+    scene, hw = virtual("scene"), virtual("hw")
+    table = hw.pot_table(lo, 2000000)
+    a, b = scene.readings(table)
+    ohm = a + int((b - a) * ask * ask)  # most near the floor
+    p = Quiet(scene, [(0, "skin", ohm)], table).p
+    p.play(0)
+    span = ohm // 200 + 1  # the jitter, each way
+    low = hw.pot_ohm(table, scene.pot_counts(table, max(ohm - span, 1)))
+    high = hw.pot_ohm(table, scene.pot_counts(table, ohm + span))
+    for t in range(50):
+        assert 0 < a <= low <= hw.pot_ohm(table, p.counts(t)) <= high <= b
+
+
+@pytest.mark.parametrize("text, msg", [
+    ("0 skin 800\n1 end\n", r"t:2: 800 ohm: the sensor reads 0 or 1007\.\.2000000 ohm"),
+    ("config pot_min_ohm 100\n0 skin 90\n1 end\n", r"t:3: 90 ohm: the sensor reads 0 or 101\.\."),
+    ("0 skin 3000000\n1 end\n", "3000000 ohm"),
+    ("0..9 skin 20000..500\n10 end\n", "t:2: 500 ohm"),
+    ("0..9 skin 20000..0\n10 end\n", "t:2: 0 ohm"),  # through 1..1006
+    ("0 skin 1999999 exact\n1 end\n",
+     "t:2: 1999999 ohm exact: no ADC count reads that; 1985783 and 2000000 do"),
+])
+def test_a_resistance_the_sensor_cannot_read_is_refused_with_its_line(text, msg):
+    with pytest.raises(scenario.ScenarioError, match=msg):
+        run("# t\n" + text)
+
+
+def test_the_callers_config_wins_over_the_scenarios_and_is_checked_with_it():
+    text = "# t\nconfig pot_min_ohm 100\n0 skin 800 exact\n50 end\n"
+    assert any(" r=800 " in l for l in run(text, config={"boot_ms": 0, "status_ms": 1}))
+    with pytest.raises(scenario.ScenarioError, match="t:3: 800 ohm"):
+        run(text, config={"boot_ms": 0, "pot_min_ohm": 1000})
+
+
+# -- any scenario size on every runtime (issue 9, item 16) --
+
+def big_scenario(n=10000):
+    """n exact readings at random ADC counts, one a tick at 1 kHz with a status line
+    every tick (~218 KB: past the ~200 KB the OS took as Node's argument)."""
+    import importlib
+    sys.path[:0] = [sim.VIRTUAL, sim.FIRMWARE]
+    try:
+        importlib.import_module("boot")
+        hw = importlib.import_module("hw")
+        table = hw.pot_table(100, 2000000)
+        rnd = random.Random(9)
+        want = [hw.pot_ohm(table, rnd.randrange(65536)) for _ in range(n)]
+    finally:
+        del sys.path[:2]
+        for name in sim.MODULES:
+            sys.modules.pop(name, None)
+    text = "# big\nconfig pot_min_ohm 100\nconfig hz 1000\nconfig status_ms 1\n" + "".join(
+        "%d skin %d exact\n" % (1000 + i, r) for i, r in enumerate(want)) + "%d end\n" % (1000 + n)
+    return scenario.parse(text, "big"), want
+
+
+@pytest.mark.parametrize("runtime", ["cpython", "micropython"])
+def test_a_10000_step_scenario_runs_and_every_reading_is_the_one_asked(runtime):
+    scn, want = big_scenario()
+    assert len(scn.steps) == 10000
+    lines = []
+    sim.run_scenario(scn, lines.append, runtime=runtime)
+    got = {}
+    for l in lines:
+        if l.startswith("S "):
+            got[int(l.split(" t=")[1].split()[0])] = int(l.split(" r=")[1].split()[0])
+    assert [got.get(1000 + i) for i in range(len(want))] == want
+
+
+def test_the_emulated_board_says_when_a_scenario_does_not_fit_its_ram():
+    from host_tools import emu
+    gone = emu.missing_tools()
+    if gone and not os.environ.get("CI"):
+        pytest.skip("the emulated board needs %s (apt-get install; .ci/run does)" % " ".join(gone))
+    scn, _ = big_scenario()
+    with pytest.raises(emu.EmuError, match="big: its 10000 steps do not fit in the emulated "
+                                           "board's RAM"):
+        sim.run_scenario(scn, lambda line: None, runtime="qemu")

@@ -26,9 +26,14 @@ FIRMWARE = ("main", "loop", "console", "hw", "board_pico", "board_esp32",
             "limits", "config")
 
 
-def run(steps, end_ms, emit, frame_ms=0):
+def run(steps, end_ms, out, frame_ms=0):
+    # steps: any iterable of scenario steps (steps_file's, in the VM); out: a
+    # stream that takes the console's bytes, out.write(buf, off, n), or a
+    # function that takes each line as a str (allocating: not for long runs
+    # in the VM).
     cfg, _ = config.load()  # the firmware reports the errors itself
-    w = world.World(steps, end_ms, emit, cfg, frame_ms)
+    lines = None if hasattr(out, "write") else world.Lines(out)
+    w = world.World(steps, end_ms, lines or out, cfg, frame_ms)
     while True:
         try:
             import main  # noqa: F401  (runs the firmware)
@@ -36,13 +41,23 @@ def run(steps, end_ms, emit, frame_ms=0):
         except world.End:
             break
         except (world.Reboot, machine.WatchdogReset) as e:
-            w.flush()
             wdt = isinstance(e, machine.WatchdogReset)
             machine.cause = machine.WDT_RESET if wdt else machine.PWRON_RESET
-            emit("# virtual board: %s" % (
+            w.say("# virtual board: %s" % (
                 "watchdog reset" if wdt else "power cycled"))
         for name in FIRMWARE:
             sys.modules.pop(name, None)
         del vtime.hooks[1:]  # the world's hook stays, the old WDT's goes
         machine.pins.clear()
-    w.flush()
+    if lines:
+        lines.flush()
+
+
+def steps_file(path):
+    # A scenario's steps, one JSON array a line (host_tools/vm.py writes
+    # them), read as the world plays them: 10,000 steps as one literal in the
+    # VM's code ran out of its pystack, and of Node's argument list.
+    import json
+    with open(path) as f:
+        for line in f:
+            yield json.loads(line)

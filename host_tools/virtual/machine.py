@@ -85,20 +85,23 @@ class ADC:
 class WDT:
     # Resets the virtual board if not fed within timeout ms of virtual time.
     def __init__(self, id=0, timeout=5000):
-        self.timeout = timeout * 1000
-        self.fed = vtime.now
+        self.timeout = timeout
+        self.feed()
         vtime.hook(self._check)
 
     def feed(self):
-        self.fed = vtime.now
+        # The clock's ms and us: one us count would pass 2**30 (vtime.py).
+        self.ms = vtime.ms
+        self.us = vtime.us
 
-    def _check(self, now):
-        # A clock hook: resets the board once timeout has passed unfed;
-        # otherwise asks to be run again when it would have.
-        expiry = self.fed + self.timeout + 1
-        if now >= expiry:
-            raise WatchdogReset(now)
-        return expiry
+    def _check(self, ms):
+        # A clock hook: resets the board once more than timeout has passed
+        # unfed; otherwise asks to be run again when it could have (every
+        # advance within the ms it expires in).
+        due = self.ms + self.timeout
+        if ms > due or ms == due and vtime.us > self.us:
+            raise WatchdogReset(ms)
+        return due
 
 
 class WatchdogReset(Exception):

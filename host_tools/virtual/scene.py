@@ -17,7 +17,9 @@ class Reboot(Exception):
 
 class Skin:
     # The resistance the scenario puts on the sensor: a live sensor jitters
-    # by about 0.5 % (a deterministic LCG), 'stuck' freezes the reading.
+    # by about 0.5 % (a deterministic LCG), 'stuck' freezes the reading, and
+    # hold(ohm) is one exact, steady reading. 0 (a short) and open are the
+    # rails: exact, never jittered.
     def __init__(self, open_ohm):
         self.open_ohm = open_ohm
         self.stuck = False
@@ -43,6 +45,11 @@ class Skin:
             self.stuck = False
             self._base(self.open_ohm if value == "open" else value)
 
+    def hold(self, ohm):
+        self.drift = None
+        self.stuck = True
+        self.value = ohm
+
     def start_drift(self, t0, spec):
         t1, a, b = spec
         self.stuck = False
@@ -60,8 +67,8 @@ class Skin:
             else:
                 self._base(a + (b - a) * (t_ms - t0) // (t1 - t0))
         base = self.base
-        if base >= self.open_ohm:
-            self.value = base = self.open_ohm
+        if base >= self.open_ohm or not base:
+            self.value = base = self.open_ohm if base else 0  # the rails
             return base
         # seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF, worked out on the
         # halves (1103515245 = 16838 * 2**16 + 20077) so that no intermediate
@@ -123,16 +130,48 @@ def pot_counts(table, ohm):
     return u if u < 65472 else 65471  # above 65471 pot_ohm reads the top rail
 
 
+def readings(table):
+    # (lo, hi): the sensor reads 0 (a short) or lo..hi ohms, not every ohm
+    # between (a count is ~218 ohm at the top of the default pot). config
+    # keeps pot_min_ohm < make_ohm < break_ohm < pot_max_ohm: lo < hi.
+    return hw.pot_ohm(table, 64), table[64]
+
+
+def unreadable(table, kind, value):
+    # Why the sensor cannot give a skin step's value, or None if it can. A
+    # value off the pot's travel must not be floored to another reading: the
+    # default pot's 1007 ohm stood in for "skin 800", and "skin 0" read 0 or
+    # 1007 at random.
+    if kind == "drift":  # both ends on the pot's travel: it has nothing in 1..lo
+        ends = value[1:]
+    elif kind in ("skin", "exact") and value not in ("open", "stuck", 0):
+        ends = (value,)
+    else:
+        return None
+    lo, hi = readings(table)
+    for v in ends:
+        if not lo <= v <= hi:
+            return "%d ohm: the sensor reads 0 or %d..%d ohm (pot_min_ohm, pot_max_ohm)" % (
+                v, lo, hi)
+    if kind == "exact" and hw.pot_ohm(table, pot_counts(table, value)) != value:
+        u = pot_counts(table, value)
+        return "%d ohm exact: no ADC count reads that; %d and %d do" % (
+            value, hw.pot_ohm(table, u), hw.pot_ohm(table, u + 1))
+    return None
+
+
 _NEVER = 0x3FFFFFFF  # a t_ms no scenario reaches (and a small int on a board)
 
 
 class Player:
-    # steps: [(t_ms, kind, value)] sorted, as host_tools/scenario.py makes
-    # them. A board's world subclasses this and says how a button, a command
-    # line and the sensor reach its hardware.
+    # steps: (t_ms, kind, value) in time order, as host_tools/scenario.py
+    # makes them, from any iterable: it is read one step ahead only, so a
+    # board can stream them from a file. A board's world subclasses this
+    # and says how a button, a command line and the sensor reach its
+    # hardware.
     def __init__(self, steps, end_ms, cfg):
-        self.steps = steps
-        self.i = 0
+        self.steps = iter(steps)
+        self.next = next(self.steps, None)
         self.end_ms = end_ms
         self.skin = Skin(cfg["pot_max_ohm"])
         self.table = hw.pot_table(cfg["pot_min_ohm"], cfg["pot_max_ohm"])
@@ -146,13 +185,14 @@ class Player:
 
     def play(self, t_ms):
         # Applies every step due at t_ms (ms since power-on); raises Reboot.
-        steps = self.steps
-        n = len(steps)
-        while self.i < n and steps[self.i][0] <= t_ms:
-            t, kind, value = steps[self.i]
-            self.i += 1
+        step = self.next
+        while step is not None and step[0] <= t_ms:
+            t, kind, value = step
+            self.next = step = next(self.steps, None)
             if kind == "skin":
                 self.skin.set(value)
+            elif kind == "exact":
+                self.skin.hold(value)
             elif kind == "drift":
                 self.skin.start_drift(t, value)
             elif kind == "stall":
@@ -166,7 +206,7 @@ class Player:
                 self.release.append((t + value[1], value[0]))
             else:
                 self.command(value)
-        due = steps[self.i][0] if self.i < n else _NEVER
+        due = _NEVER if step is None else step[0]
         release = self.release
         i = 0
         while i < len(release):

@@ -12,16 +12,16 @@ class poll:
         self.objs = []
 
     def register(self, obj, flags=POLLIN | POLLOUT):
-        self.objs.append((obj, flags))
+        # With ipoll's answer for obj alone ready with each set of events,
+        # made now: the console polls twice a tick, and in the MicroPython VM
+        # a list or tuple a tick is garbage that is never freed (vtime.py).
+        self.objs.append((obj, flags, [((obj, e),) for e in range(flags + 1)]))
 
     def ipoll(self, timeout=-1):
-        # The ready (obj, event) pairs. Not a generator: the console polls
-        # twice a tick and is mostly told "nothing", which allocates nothing.
+        # The ready (obj, event) pairs.
         ready = _NONE
-        for obj, flags in self.objs:
+        for obj, flags, alone in self.objs:
             got = obj.ready(flags)
             if got:
-                if ready is _NONE:
-                    ready = []
-                ready.append((obj, got))
+                ready = alone[got] if ready is _NONE else ready + alone[got]
         return ready

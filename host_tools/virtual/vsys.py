@@ -23,7 +23,7 @@ class _In:
 
 class _Out:
     def __init__(self):
-        self.sink = None  # world sets: called with each chunk of bytes
+        self.sink = None  # world sets: sink(buf, off, n) with each chunk of bytes
         self.room = True  # False: a host attached but not reading
 
     def ready(self, flags):
@@ -31,10 +31,12 @@ class _Out:
 
     def write(self, b, off=0, n=-1):
         # A board's sys.stdout.buffer.write(buf[, off, max_len]): the console
-        # passes where its bytes start instead of slicing.
-        data = bytes(b[off:] if n < 0 else b[off:off + n])
-        self.sink(data)
-        return len(data)
+        # passes where its bytes start instead of slicing, and so does this
+        # (a copy a tick would be garbage in the MicroPython VM).
+        if n < 0 or off + n > len(b):
+            n = len(b) - off
+        self.sink(b, off, n)
+        return n
 
 
 class _Stream:

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Runs Python code inside the official MicroPython VM (the WebAssembly port on npm).
-// Usage: node run.mjs [--mount HOSTDIR:/vmdir]... [--cwd /vmdir] CODE
-// Mounts copy host folders into the VM's in-memory filesystem; CODE runs as __main__,
-// its output streams to stdout line by line. Exit status: 0, or 1 with the traceback
+// Usage: node run.mjs [--mount HOSTDIR:/vmdir]... [--cwd /vmdir] CODE|-
+// Mounts copy host folders into the VM's in-memory filesystem; CODE (or stdin, for "-":
+// an argument of ~200 KB is past what the OS takes) runs as __main__, its output
+// streams to stdout line by line. Exit status: 0, or 1 with the traceback
 // on stderr if the code raised, or 2 if the VM itself failed.
 import fs from "node:fs";
 import path from "node:path";
@@ -18,9 +19,10 @@ while (argv[0]?.startsWith("--")) {
   else { console.error(`run.mjs: unknown option ${opt}`); process.exit(2); }
 }
 if (argv.length !== 1) {
-  console.error("usage: node run.mjs [--mount HOSTDIR:/vmdir]... [--cwd /vmdir] CODE");
+  console.error("usage: node run.mjs [--mount HOSTDIR:/vmdir]... [--cwd /vmdir] CODE|-");
   process.exit(2);
 }
+const code = argv[0] === "-" ? fs.readFileSync(0, "utf8") : argv[0];
 
 // The VM hands over output a byte at a time (linebuffer: false, because the
 // line-buffered mode drops a last line without "\n"); write whole lines at once.
@@ -57,7 +59,7 @@ function copyTree(src, dst) {
     const s = path.join(src, ent.name);
     if (ent.isDirectory() && ent.name !== "__pycache__" && ent.name !== "node_modules") {
       copyTree(s, `${dst}/${ent.name}`);
-    } else if (ent.isFile() && (ent.name.endsWith(".py") || ent.name.endsWith(".json"))) {
+    } else if (ent.isFile() && /\.(py|json|jsonl)$/.test(ent.name)) {
       mp.FS.writeFile(`${dst}/${ent.name}`, fs.readFileSync(s));
     }
   }
@@ -67,7 +69,7 @@ mp.FS.mkdirTree(cwd);
 
 let rc = 0;
 try {
-  mp.runPython(`import os\nos.chdir(${JSON.stringify(cwd)})\n` + argv[0]);
+  mp.runPython(`import os\nos.chdir(${JSON.stringify(cwd)})\n` + code);
 } catch (e) {
   out.flush();
   if (e?.name === "PythonError") {
