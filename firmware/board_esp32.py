@@ -1,7 +1,6 @@
 # Generic ESP32 DevKit (esp32). Wiring: docs/boards.md.
 # GPIO numbers; 34 is input-only ADC1 (ADC2 pins stop working with Wi-Fi).
 from machine import Pin, ADC
-from config import pin_map
 from hw import Board
 
 PINS = {
@@ -17,6 +16,8 @@ PINS = {
 
 
 def make(cfg):
+    # Imported here: config is dropped after boot (main.start), its heap freed.
+    from config import pin_map
     pins = pin_map(PINS, cfg, 39)  # GPIO0..GPIO39, the ESP32's
     # 11 dB attenuation: the full 0..3.3 V potentiometer range
     adc = ADC(Pin(pins["pot"]), atten=ADC.ATTN_11DB)

@@ -1,6 +1,5 @@
 # Raspberry Pi Pico / Pico W / Pico 2 (rp2). Wiring: docs/boards.md.
 # GP numbers; "LED" is the on-board LED on every Pico (on the W via the radio).
-from config import pin_map
 from hw import Board
 
 PINS = {
@@ -16,5 +15,7 @@ PINS = {
 
 
 def make(cfg):
+    # Imported here: config is dropped after boot (main.start), its heap freed.
+    from config import pin_map
     pins = pin_map(PINS, cfg, 29)  # GP0..GP29, the RP2040's and the Pico 2's RP2350A's
     return Board(pins, cfg)

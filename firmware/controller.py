@@ -280,6 +280,9 @@ class Controller:
         self._zero()
         self._set(FAULT, "FAULT", telemetry.fault(code, value))
 
+    # A fault found outside the tick (a watchdog reset, seen at boot).
+    latch = _fault
+
     # -- requests (from commands, buttons or the board) -----------------------
     # Each returns None when done, or the reason it was refused.
     def start(self):

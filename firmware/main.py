@@ -9,7 +9,6 @@ try:
 except ImportError:
     import time
 
-import config
 import telemetry
 from console import Console
 from controller import Controller
@@ -25,6 +24,9 @@ def start():
     # Configuration, board, console, controller, up to the loop. A function
     # of its own so that cfg (~0.6 KB of a 10 KB micro:bit's heap) is freed
     # once it returns: the loop needs only what it gives back.
+    # config only runs here: imported now and dropped on return, its ~0.5 KB
+    # of functions and tables is freed before the loop (a micro:bit has 10 KB).
+    import config
     cfg, errors = config.load()
     pin_map = __import__(BOARDS.get(sys.platform, "board_pico"))
     try:
@@ -43,6 +45,9 @@ def start():
     ctl.set_biphasic(cfg["biphasic"])
     cause, code = reset_cause()
     telemetry.reset = cause
+    # The pot's top rail is what an unplugged electrode reads: glide check
+    # flags any output at or above it, whatever break_ohm says.
+    telemetry.open_ohm = cfg["pot_max_ohm"]
     # The header first, into the empty ring: it always fits (it is under
     # 256 B, the least log_buf), while the notices after it may not.
     log(telemetry.header(ctl))
@@ -53,7 +58,7 @@ def start():
     if cause == "WDT":
         # The loop hung until the watchdog reset the board: a fault, output 0
         # until the user's reset.
-        ctl._fault(telemetry.F_WATCHDOG, code)
+        ctl.latch(telemetry.F_WATCHDOG, code)
     if cfg["boot_ms"]:
         # Before the watchdog is armed: Ctrl-C now gives a REPL that stays.
         log("# starting in %d ms: Ctrl-C for the REPL" % cfg["boot_ms"])
@@ -61,12 +66,13 @@ def start():
         while time.ticks_diff(end, time.ticks_ms()) > 0:
             con.flush()
             time.sleep_ms(1)
-    wdt = None
-    if cfg["wdt_ms"]:
-        from machine import WDT
-        wdt = WDT(timeout=cfg["wdt_ms"])
+    # Always armed: config refuses wdt_ms 0 (a setting must not turn a
+    # safety check off).
+    from machine import WDT
+    wdt = WDT(timeout=cfg["wdt_ms"])
     if cfg["autostart"]:
         ctl.start()
+    del sys.modules["config"]
     return board, con, ctl, wdt, cfg["hz"], cfg["timing_ms"], cfg["wdt_ms"]
 
 
@@ -89,15 +95,14 @@ def main():
     except KeyboardInterrupt:
         # Ctrl-C: the REPL takes over, but neither port can disarm the
         # watchdog; glide flash waits for this line and the reboot after it.
-        if wdt:
-            con.write("# glide stopped: the watchdog resets the board in %d ms"
-                      % wdt_ms)
+        con.write("# glide stopped: the watchdog resets the board in %d ms"
+                  % wdt_ms)
         raise
     finally:
         board.off()
         # The log's rest, for as long as the port takes it and at most 100 ms
         # more: a host that stopped reading must not keep a stopped board
-        # spinning here (until the watchdog, or forever with wdt_ms 0).
+        # spinning here until the watchdog fires.
         end = time.ticks_add(time.ticks_ms(), 100)
         left = con.flush()
         while left and time.ticks_diff(end, time.ticks_ms()) > 0:

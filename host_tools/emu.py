@@ -350,8 +350,11 @@ def _start(args):
             os.remove(_state_file())
     config = None
     if args.config:
-        with open(args.config, encoding="utf-8") as f:
-            config = json.load(f)
+        from .sim import read_config  # sim imports this module
+        try:
+            config = read_config(args.config)
+        except (OSError, ValueError) as e:
+            raise EmuError("--config: %s" % e)
     image = build()
     emu = Emulator(image, args.shift, args.realtime, detach=True)
     import serial

@@ -68,9 +68,9 @@ def test_timing_and_drop_fields_parse():
 
 
 def test_status_text_shows_state_output_bar_and_timing():
-    text = display.status_text(trace.parse_line(STATUS + " drop=2"), trace.parse_line(TIMING),
-                               trace.parse_line(HEADER))
-    assert "t=1.8s TREAT ADV lv3 r=20.0k [######....] 408/680 uA drop=2" in text
+    text = display.status_text(trace.parse_line(STATUS), trace.parse_line(TIMING),
+                               trace.parse_line(HEADER), dropped=2)
+    assert "t=1.8s TREAT ADV lv3 r=20.0k [######....] 408/680 uA dropped=2" in text
     assert "hz=200 late=312 exec=410/980 over=0 load=8 free=151232 drop=0" in text
     assert display.bar(0, 680) == "[..........]" and display.bar(680, 680) == "[##########]"
 
@@ -104,6 +104,24 @@ def test_live_display_folds_status_and_timing_into_one_line(monkeypatch):
     assert "408/680 uA" in last and "exec=410/980" in last and last.endswith("> lev\x1b[K")
     display.close()
     assert out.getvalue().endswith("\n")
+
+
+def test_live_status_line_counts_the_boards_dropped_lines_until_its_next_header(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    out = io.StringIO()
+    display = monitor.Display(out, live=True)
+    m = monitor.Monitor()
+
+    def last_status(*lines):
+        m.feed(("\r\n".join(lines) + "\r\n").encode())
+        monitor.show_lines(m, display, timeout=0)
+        display._drawn = None  # redraw now, not after REDRAW_S
+        display.draw()
+        return out.getvalue().rsplit("\r", 1)[1]
+
+    assert "dropped" not in last_status(HEADER, STATUS)
+    assert "dropped=7" in last_status("D drop=3", STATUS, "D drop=4", STATUS)
+    assert "dropped" not in last_status(HEADER, STATUS)  # the board restarted
 
 
 def test_live_status_line_fits_the_terminal(monkeypatch):

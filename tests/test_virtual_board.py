@@ -105,6 +105,15 @@ def test_a_pin_the_board_cannot_make_falls_back_to_its_pin_map(monkeypatch):
     assert any(l.startswith("G ") for l in lines)
 
 
+def test_refused_pins_leave_the_world_on_the_pins_the_board_falls_back_to():
+    # The pot on the output LED's pin is refused; the world must drive the pot the
+    # board then reads (its own pin map), or contact is never made.
+    lines = run("0 start adv 1\n100 skin 12000\n3000 end\n",
+                config={"boot_ms": 0, "pins": {"pot": 15}})
+    assert any(l.startswith("# config: pins: ") for l in lines)
+    assert events(lines, "CONTACT") and not clean(lines)
+
+
 @pytest.mark.parametrize("cmd", ["start zap", "level 99", "r -5", "\x01\x02", "stop stop"])
 def test_bad_serial_command_answered_never_crashes(cmd):
     lines = run("0 start adv 2\n100 skin 12000\n1500 %s\n3000 end\n" % cmd)

@@ -17,9 +17,9 @@ def bar(value, full, width=10):
     return "[" + "#" * n + "." * (width - n) + "]"
 
 
-def status_text(status=None, timing=None, header=None):
-    """The live status line: the latest S line with its output as a bar, then the latest
-    T line (board timing) field by field."""
+def status_text(status=None, timing=None, header=None, dropped=0):
+    """The live status line: the latest S line with its output as a bar and the lines the
+    board dropped since its header (D lines), then the latest T line field by field."""
     parts = []
     if status is not None:
         s = status
@@ -30,8 +30,8 @@ def status_text(status=None, timing=None, header=None):
             s.get("t", 0) / 1000, s.get("st", "?"), s.get("md", "?"), s.get("lv", "?"),
             "%.1fk" % (r / 1000) if isinstance(r, int) else "?",
             bar(out if isinstance(out, int) else 0, full), out, full)
-        if "drop" in s:
-            text += " drop=%s" % s["drop"]
+        if dropped:
+            text += " dropped=%d" % dropped
         parts.append(text)
     if timing is not None:
         parts.append(" ".join("%s=%s" % kv for kv in timing.items() if kv[0] != "t"))
@@ -48,6 +48,7 @@ class Display:
         self.live = self.out.isatty() if live is None else live
         self.typed = typed
         self.status = self.timing = self.header = None
+        self.dropped = 0  # lines the board lost since its header, from its D lines
         self._drawn = None  # the status line on screen
         self._drawn_at = 0.0
 
@@ -55,6 +56,9 @@ class Display:
         kind = line.rec.kind if line.rec is not None else None
         if kind == "G":
             self.header = line.rec
+            self.dropped = 0
+        elif kind == "D" and isinstance(line.rec.get("drop"), int):
+            self.dropped += line.rec["drop"]
         if self.live and kind == "S":
             self.status = line.rec
         elif self.live and kind == "T":
@@ -69,7 +73,8 @@ class Display:
             width = shutil.get_terminal_size().columns - 1  # a wrapped line cannot be rewritten
             typed = self.typed()
             prompt = "  > " + typed if typed else ""
-            text = status_text(self.status, self.timing, self.header)[:max(0, width - len(prompt))]
+            text = status_text(self.status, self.timing, self.header,
+                               self.dropped)[:max(0, width - len(prompt))]
             text += prompt
             if text != self._drawn:
                 self.out.write("\r" + text[-width:] + "\x1b[K")

@@ -6,6 +6,7 @@
 # The firmware is imported only once the ballast is in place: its modules'
 # RAM counts against the budget, as on a real board.
 import gc
+import sys
 import time
 
 # The bench's own code is kept out of the heap the firmware is measured in:
@@ -32,8 +33,10 @@ def _setup(hz, mode, log_buf):
     while hw.pot_ohm(board.pot, u) > 12000:  # once, at set-up
         u -= 64
     machine.adc(u, 1)
-    con = Console(board.port, cfg["log_buf"], cfg["log_bytes"])
+    con = Console(board.port, cfg["log_buf"], cfg["log_bytes"], hz)
     ctl = Controller(con, **config.core(cfg))
+    # As main.py does: config is dropped before the loop, its heap freed.
+    del sys.modules["config"]
     ctl.set_level(5)
     ctl.set_mode(mode)
     lp = loop.Loop(ctl, board, con, hz, 0)

@@ -1,7 +1,10 @@
 # Virtual sys for the virtual board: what the firmware reads of sys, its
 # platform and a console that is a pair of byte streams the world (world.py)
 # feeds and drains.
+import sys
+
 platform = "virtual"
+modules = sys.modules  # the firmware drops a module it no longer needs
 
 
 class _In:

@@ -8,6 +8,7 @@ import vsys
 import vtime
 
 import board_pico
+import config
 from scene import End, Player, Reboot, pot_counts  # noqa: F401  (boot.py catches them here)
 
 
@@ -19,8 +20,12 @@ class World(Player):
         # LEDs, which the host shows as bars and paces itself by.
         Player.__init__(self, steps, end_ms, cfg)
         self.out = out
-        self.pins = board_pico.PINS.copy()
-        self.pins.update(cfg["pins"])
+        # The pins the firmware will use: glide.json's, or the board's own
+        # when it refuses them (main.start falls back the same way).
+        try:
+            self.pins = config.pin_map(board_pico.PINS, cfg, 29)
+        except ValueError:
+            self.pins = dict(board_pico.PINS)
         self.partial = False  # the board's last line lacks its newline
         self.frame_ms = frame_ms
         self.next_frame = 0
