@@ -11,8 +11,10 @@ run: $(STAMP)
 	$(VENV)/bin/glide sim
 
 # Tests marked slow (pyproject.toml) run only when CI is set: CI=true make test.
+# -n auto: one pytest worker per core (pytest-xdist); most tests wait on a VM or
+# an emulator, and two workers took the quick suite from 84 s to 49 s.
 test: $(STAMP) $(STUBS) $(MPVM)
-	$(PY) -m pytest $(if $(CI),,-m "not slow")
+	$(PY) -m pytest -n auto $(if $(CI),,-m "not slow")
 
 setup: $(STAMP) $(STUBS) $(MPVM)
 
