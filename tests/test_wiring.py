@@ -5,6 +5,7 @@ host_tools/wiring.py: this fails when a committed file differs from what the pin
 part's own pins, to the Pico pin board_pico.py names."""
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -151,6 +152,17 @@ def test_led_resistors_keep_each_led_at_a_few_milliamps():
     assert wiring.resistor("red") == 680 and wiring.resistor("white") == 150
 
 
+def test_the_parts_list_gives_the_resistors_the_generator_computes():
+    with open(os.path.join(wiring.ROOT, "docs", "boards.md")) as f:
+        doc = f.read()
+    parts = doc[doc.index("## Parts"):doc.index("## Wiring")]
+    values = {wiring.resistor(c) for c, _ in wiring.LEDS.values()} | {wiring.resistor(wiring.MODE_LED)}
+    for ohm in values:
+        assert "%d ohm" % ohm in parts and "[%dR]" % ohm in doc, ohm
+    listed = {int(x) for x in re.findall(r"(\d+) ohm", parts.split("**Resistors.**")[0])}
+    assert listed == values, "docs/boards.md's parts list: %s, the generator: %s" % (listed, values)
+
+
 def test_the_picture_is_svg_and_names_every_wired_pin():
     root = ET.fromstring(committed(wiring.SVG))
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
@@ -170,3 +182,70 @@ def test_wokwi_toml_serves_the_port_the_docs_give():
         doc = f.read()
     assert "rfc2217://localhost:%d" % w["rfc2217ServerPort"] in doc
     assert w["firmware"] in doc, "docs/boards.md must say where the UF2 goes"
+
+
+class _PortSettings:
+    """What pyserial's RFC2217 server sets on the port it serves: a pty takes no modem
+    lines, so the settings land here and the bytes go to the pty."""
+    baudrate, bytesize, parity, stopbits = 115200, 8, "N", 1
+    xonxoff = rtscts = break_condition = False
+    rts = dtr = True
+    cts = dsr = ri = cd = False
+
+    def reset_input_buffer(self):
+        pass
+
+    reset_output_buffer = reset_input_buffer
+
+
+class _Writer:
+    # PortManager writes its telnet replies with .write, which a socket lacks
+    def __init__(self, conn):
+        self.write = conn.sendall
+
+
+def test_the_wokwi_url_reaches_a_board_through_an_rfc2217_server(capsys):
+    # Wokwi for VS Code serves the simulated Pico's port as RFC2217 (wokwi.toml's
+    # rfc2217ServerPort); pyserial's own RFC2217 server stands in for it, in front of a
+    # fake board, and glide send takes the URL docs/boards.md gives.
+    import select
+    import socket
+    import threading
+
+    import serial.rfc2217
+    from fake_serial import HEADER, WAIT, FakeBoard
+
+    from host_tools import cli
+
+    board = FakeBoard()
+    pty = os.open(board.path, os.O_RDWR | os.O_NOCTTY)
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve():
+        conn = server.accept()[0]
+        manager = serial.rfc2217.PortManager(_PortSettings(), _Writer(conn))
+        while not stop.is_set():
+            ready = select.select([conn, pty], [], [], 0.02)[0]
+            if pty in ready:
+                conn.sendall(b"".join(manager.escape(os.read(pty, 1024))))
+            if conn in ready:
+                got = conn.recv(1024)
+                if not got:
+                    break
+                os.write(pty, b"".join(manager.filter(got)))
+        conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        url = "rfc2217://127.0.0.1:%d" % server.getsockname()[1]
+        assert cli.main(["send", "--port", url, "--timeout", str(WAIT), "info"]) == 0
+        assert capsys.readouterr().out.splitlines() == [HEADER]
+        assert board.commands.get(timeout=WAIT) == "info"
+    finally:
+        stop.set()
+        thread.join(WAIT)
+        server.close()
+        os.close(pty)
+        board.close()
