@@ -167,9 +167,16 @@ def add_arguments(p):
     pace.add_argument("--speed", type=float, default=0.0,
                       help="run X times faster than real time (default: as fast as possible)")
     p.add_argument("--record", metavar="FILE", help="also write the log to FILE")
+    p.add_argument("--port", nargs="?", const="", metavar="PATH",
+                   help="run the board in real time with its console on a pseudo-terminal "
+                   "(printed; PATH: a symlink to it) for glide monitor, send, flash and "
+                   "mpremote; Ctrl-C on it gives a REPL (CPython runtime)")
 
 
 def run(args):
+    if args.port is not None:
+        from . import simport  # the board on a pty: its own module
+        return simport.run(args)
     try:
         scn = load(args.scenario)
         config = dict(BOARD_CONFIG)

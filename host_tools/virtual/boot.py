@@ -26,20 +26,29 @@ FIRMWARE = ("main", "loop", "console", "hw", "board_pico", "board_esp32",
             "limits", "config")
 
 
-def run(steps, end_ms, out, frame_ms=0):
+def run(steps, end_ms, out, frame_ms=0, port=None):
     # steps: any iterable of scenario steps (steps_file's, in the VM); out: a
     # stream that takes the console's bytes, out.write(buf, off, n), or a
     # function that takes each line as a str (allocating: not for long runs
-    # in the VM).
+    # in the VM). port: the pty a host attaches to (host_tools/simport.py):
+    # port.pace is a clock hook at every boot, and a Ctrl-C it raises stops
+    # the firmware into port.stopped(), its REPL, which returns the reset
+    # cause the board boots again with.
     cfg, _ = config.load()  # the firmware reports the errors itself
     lines = None if hasattr(out, "write") else world.Lines(out)
     w = world.World(steps, end_ms, lines or out, cfg, frame_ms)
     while True:
+        if port:
+            vtime.hook(port.pace)
         try:
             import main  # noqa: F401  (runs the firmware)
             break
         except world.End:
             break
+        except KeyboardInterrupt:
+            if port is None:
+                raise
+            machine.cause = port.stopped()
         except (world.Reboot, machine.WatchdogReset) as e:
             wdt = isinstance(e, machine.WatchdogReset)
             machine.cause = machine.WDT_RESET if wdt else machine.PWRON_RESET
@@ -47,7 +56,7 @@ def run(steps, end_ms, out, frame_ms=0):
                 "watchdog reset" if wdt else "power cycled"))
         for name in FIRMWARE:
             sys.modules.pop(name, None)
-        del vtime.hooks[1:]  # the world's hook stays, the old WDT's goes
+        del vtime.hooks[1:]  # the world's hook stays, the old WDT's (and port's) go
         machine.pins.clear()
     if lines:
         lines.flush()

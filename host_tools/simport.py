@@ -1,0 +1,201 @@
+"""glide sim --port: the virtual board in real time on a pseudo-terminal, as a Pico on USB.
+
+The unchanged firmware runs on the CPython virtual board (sim.py's) with its clock paced
+to wall time; its console is the pty, so `glide monitor`, `glide send`, `mpremote` and
+`glide flash` attach to it as to a board. A Ctrl-C (0x03) from the pty stops the firmware
+as on a board (KeyboardInterrupt, "# glide stopped", outputs off) into a REPL that speaks
+MicroPython's raw REPL (host_tools/repl.py, the code run by CPython) while the armed
+watchdog still resets the board wdt_ms later. The board's filesystem is a folder holding
+its glide.json; what mpremote or glide flash copy there is first on the path at the next
+boot (a soft reboot, machine.reset() or the watchdog), so the board runs it.
+
+CPython runtime only: the MicroPython VM reads its code from a pipe that it has closed
+before it runs, and the emulated micro:bit has its own pty (glide emu start).
+"""
+import os
+import select
+import signal
+import sys
+import tempfile
+import time
+import tty
+
+from . import repl
+
+# The scenario plays once; the board then runs on until this process stops (the
+# world's end must be a time: 10**9 ms is 11.6 days, under the clock's 2**30).
+NEVER_MS = 10 ** 9
+LAG_S = 0.1  # behind wall time by more (the host was busy): catch up no further
+INTERRUPTED = (b"Traceback (most recent call last):\r\n  File \"main.py\", line 1, in "
+               b"<module>\r\nKeyboardInterrupt: \r\n")
+
+
+class PtyInterrupt(KeyboardInterrupt):
+    """Ctrl-C from the pty (a Ctrl-C at this process's terminal stops the sim instead)."""
+
+
+class Port:
+    """The board's end of the pty: boot.run's port (virtual/boot.py)."""
+
+    def __init__(self, root, say):
+        self.master, self.slave = os.openpty()
+        tty.setraw(self.slave)  # like a board's port: no echo, no line editing
+        os.set_blocking(self.master, False)
+        self.path = os.ttyname(self.slave)  # the slave stays open: no EIO between hosts
+        self.root, self.say = root, say
+        self.wall0 = None  # wall time at the virtual clock's ms 0
+        self.pending = b""  # what came after a Ctrl-C: the REPL's
+        self.interrupted = False
+
+    def write(self, buf, off=0, n=-1):
+        # The console's bytes (World's out), as a board's USB port takes them.
+        data = bytes(buf[off:] if n < 0 else buf[off:off + n])
+        try:
+            os.write(self.master, data)
+        except (BlockingIOError, OSError):
+            pass  # nobody reading and the pty full: a board's USB drops it too
+
+    def _read(self, timeout):
+        if not select.select([self.master], [], [], max(timeout, 0))[0]:
+            return b""
+        try:
+            return os.read(self.master, 4096)
+        except (BlockingIOError, OSError):
+            return b""
+
+    def _behind(self, ms):
+        # Wall seconds until virtual ms is due.
+        now = time.monotonic()
+        if self.wall0 is None or now - (self.wall0 + ms / 1000) > LAG_S:
+            self.wall0 = now - ms / 1000
+        return self.wall0 + ms / 1000 - now
+
+    def pace(self, ms):
+        # A clock hook every virtual ms: waits for wall time (taking the pty's input
+        # meanwhile) and raises a Ctrl-C where the firmware is, as a board's does.
+        while not self.interrupted:
+            wait = self._behind(ms)
+            data = self._read(wait)
+            if data:
+                self._feed(data)
+            elif wait <= 0:
+                break
+        return ms + 1
+
+    def _feed(self, data):
+        import vsys
+        cut = data.find(b"\x03")
+        vsys.stdin.buffer.feed(data if cut < 0 else data[:cut])
+        if cut >= 0:
+            self.pending, self.interrupted = data[cut + 1:], True
+            raise PtyInterrupt()
+
+    def stopped(self):
+        """The firmware stopped by a Ctrl-C: its REPL, on wall time, until a reboot.
+        -> the machine reset cause the board boots again with."""
+        import machine
+        import vsys
+        import vtime
+        if not self.interrupted:
+            raise KeyboardInterrupt()  # this process's own Ctrl-C: the sim stops
+        self.say("stopped by Ctrl-C on the port: at its REPL")
+        board = BoardRepl(self)
+        board.write(INTERRUPTED + board.banner)
+        data, self.pending = self.pending, b""
+        try:
+            while board.cause is None:
+                for i in range(len(data)):
+                    board.feed(data[i:i + 1])
+                    if board.cause is not None:
+                        break
+                else:
+                    # The clock runs on: an armed watchdog fires, the scenario plays.
+                    vtime.advance(max(0, int(-self._behind(vtime.ms) * 1000000)))
+                    data = self._read(0.01)
+        except machine.WatchdogReset:
+            self.say("watchdog reset")
+            board.cause = machine.WDT_RESET
+        except Exception as e:  # the world's power cycle (scene.Reboot)
+            self.say("%s: power cycled" % type(e).__name__)
+            board.cause = machine.PWRON_RESET
+        self.interrupted = False
+        # A reset empties the port's buffers: what mpremote sent during reset's
+        # sleep_ms(100) (b"\r\x02", leaving the raw REPL) got an ERR from the firmware.
+        while self._read(0):
+            pass
+        vsys.stdin.buffer.data = bytearray()
+        return board.cause
+
+
+class BoardRepl(repl.Repl):
+    """The REPL of a stopped virtual board: a reboot ends it (cause: the reset cause)."""
+
+    def __init__(self, port):
+        repl.Repl.__init__(self, port.write, port.root, event=self._event)
+        self.port, self.cause = port, None
+
+    def _event(self, text):
+        if not text.startswith("exec "):
+            self.port.say(text)
+
+    def reboot(self, soft):
+        import machine
+        self.cause = machine.SOFT_RESET if soft else machine.HARD_RESET
+
+
+def run(args):
+    from . import sim
+    from .scenario import ScenarioError, load
+    if args.runtime != "cpython":
+        print("glide sim: --port runs the CPython virtual board only (for the emulated "
+              "micro:bit on a pty: glide emu start)", file=sys.stderr)
+        return 2
+    if args.speed or args.record:
+        print("glide sim: --port runs in real time and its log goes to the port: record "
+              "it with glide monitor --record", file=sys.stderr)
+        return 2
+    try:
+        scn = load(args.scenario)
+        # The firmware's defaults, boot window included: glide flash stops a board in it.
+        config = sim.read_config(args.config) if args.config else {}
+        if not isinstance(config, dict):
+            raise ValueError("%s: a board config is a JSON object of settings" % args.config)
+        if args.mode:
+            config["mode"] = args.mode.upper()
+        if args.level is not None:
+            config["level"] = args.level
+    except (ScenarioError, OSError, ValueError) as e:
+        print("glide sim: %s" % e, file=sys.stderr)
+        return 2
+    # A terminal's Ctrl-C or a kill: the symlink goes too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with sim._board(dict(scn.config, **config)):
+        root = os.getcwd()
+        port = Port(root, lambda text: print("glide sim: %s" % text, flush=True))
+        link = args.port and os.path.abspath(args.port)
+        try:
+            if link:
+                if os.path.islink(link):
+                    os.remove(link)  # a sim before this one left it
+                os.symlink(port.path, link)
+            print("glide sim: the virtual board, in real time, on %s%s\n"
+                  "glide sim: its filesystem: %s (glide flash and mpremote copy there)\n"
+                  "glide sim: attach: glide monitor --port %s, or mpremote connect %s; "
+                  "Ctrl-C here stops it" % (port.path, " (%s)" % link if link else "", root,
+                                            link or port.path, link or port.path), flush=True)
+            sys.path.insert(1, root)  # after the virtual hardware, before firmware/
+            import boot
+            sim.check_sensor(scn)
+            boot.run(scn.steps, NEVER_MS, port, 0, port)
+        except (ScenarioError, OSError) as e:
+            print("glide sim: %s" % e, file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            pass
+        finally:
+            if link and os.path.islink(link):
+                os.remove(link)
+            os.close(port.master)
+            os.close(port.slave)
+    return 0
+
