@@ -44,7 +44,7 @@ def send(ser, command, timeout):
 
 
 def add_arguments(p):
-    p.add_argument("--port", help="serial port (default: the one board plugged in)")
+    serialport.add_argument(p)
     p.add_argument("--baud", type=int, default=115200, help="baud rate (default 115200)")
     p.add_argument("--timeout", type=float, default=2.0, metavar="S",
                    help="seconds to wait for each reply (default 2)")

@@ -1,19 +1,25 @@
-"""Find and open the serial port of a board running glide (shared by monitor, send, flash)."""
+"""Find and open the serial port of a board running glide (shared by monitor, send, flash).
+
+--port takes what mpremote's connect takes: a device path, `auto`, `id:SERIAL`,
+`port:PATH`, and its shortcuts (a0 for /dev/ttyACM0, u0 for /dev/ttyUSB0, c0 for COM0),
+and any pyserial URL as well (socket://HOST:PORT, rfc2217://HOST:PORT, loop://).
+"""
+import re
+
 import serial
 import serial.tools.list_ports
 
-# USB vendor IDs of the boards glide runs on, or of the USB-UART bridge in front of them.
-BOARD_VIDS = {
-    0x2E8A: "Raspberry Pi RP2040/RP2350",
-    0x303A: "Espressif native USB",
-    0x10C4: "Silicon Labs CP210x",
-    0x1A86: "WCH CH340/CH9102",
-    0x0403: "FTDI",
-}
+PORT_HELP = ("serial port: a device, a pyserial URL (socket://HOST:PORT, rfc2217://HOST:PORT), "
+             "mpremote's a0, u0, c0, id:SERIAL, or auto (the default: the one USB serial port)")
 
 
 class PortError(Exception):
     pass
+
+
+def add_argument(p):
+    """The --port option, the same for every command that talks to a board."""
+    p.add_argument("--port", default="auto", help=PORT_HELP)
 
 
 def _describe(p):
@@ -22,17 +28,45 @@ def _describe(p):
     return p.device
 
 
-def find_port(port=None):
-    """port if given, else the one attached board; PortError if there is none or several."""
-    if port:
-        return port
-    seen = sorted(serial.tools.list_ports.comports(), key=lambda p: p.device)
-    boards = [p for p in seen if p.vid in BOARD_VIDS]
+def shortcuts():
+    """mpremote's own port shortcuts, {"a0": "/dev/ttyACM0", ...}: read from its command
+    table, where it makes them (a letter and a number: a0..a3, u0..u3, c0..c3 in mpremote
+    1.29), so that glide takes exactly the names mpremote takes."""
+    from mpremote.main import _BUILTIN_COMMAND_EXPANSIONS
+    return {name: exp["command"][len("connect "):]
+            for name, exp in _BUILTIN_COMMAND_EXPANSIONS.items()
+            if re.fullmatch("[a-z][0-9]+", name) and isinstance(exp, dict)
+            and str(exp.get("command")).startswith("connect ")}
+
+
+def _usb_ports():
+    # mpremote's auto: a port is a board's when the USB bus gives it a vendor and product
+    # ID; /dev/ttyS0 and Bluetooth serial ports have none.
+    return sorted((p for p in serial.tools.list_ports.comports()
+                   if p.vid is not None and p.pid is not None), key=lambda p: p.device)
+
+
+def find_port(port="auto"):
+    """The device or URL that port names; PortError if there is none, or with auto,
+    several (mpremote takes the first; a command sent to the wrong device is worse)."""
+    port = port or "auto"
+    if port.startswith("port:"):
+        return port[len("port:"):]
+    if port.startswith("id:"):
+        found = [p.device for p in serial.tools.list_ports.comports()
+                 if p.serial_number == port[len("id:"):]]
+        if not found:
+            raise PortError("no port with serial number %s" % port[len("id:"):])
+        return found[0]
+    if port != "auto":
+        return shortcuts().get(port, port)
+    boards = _usb_ports()
     if not boards:
+        seen = sorted(serial.tools.list_ports.comports(), key=lambda p: p.device)
         raise PortError("no board found: plug one in or give --port; ports seen: %s"
                         % (", ".join(_describe(p) for p in seen) or "none"))
     if len(boards) > 1:
-        raise PortError("%d boards found: %s: pick one with --port"
+        raise PortError("%d USB serial ports found: %s: pick one with --port"
                         % (len(boards), ", ".join(_describe(p) for p in boards)))
     return boards[0].device
 
@@ -51,8 +85,9 @@ class _KeepInput(serial.Serial):
 
 
 def open_port(port, baud=115200, timeout=0.1, keep_input=False):
-    """An open serial.Serial; port may be a device, a pty path or a pyserial URL (loop://).
-    keep_input: do not flush what the port received before it was opened."""
+    """An open serial.Serial; port may be a device, a pty path or a pyserial URL.
+    keep_input: do not flush what a device received before it was opened (a URL's open()
+    still flushes: what a TCP server sent before it reached the socket buffer)."""
     try:
         if keep_input and "://" not in port:
             return _KeepInput(port, baudrate=baud, timeout=timeout)

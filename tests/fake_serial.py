@@ -3,6 +3,7 @@ of the host tools that talk to a running board (monitor, send)."""
 import os
 import queue
 import select
+import socket
 import threading
 import tty
 
@@ -24,6 +25,9 @@ class FakeBoard:
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)  # like a board's port: no echo, no line editing
         self.path = os.ttyname(self.slave)
+        self._serve_on(answer)
+
+    def _serve_on(self, answer):
         self.answer = answer or self.firmware_like
         self.commands = queue.Queue()
         self._stop = threading.Event()
@@ -39,15 +43,23 @@ class FakeBoard:
         return commands.handle(self.ctl, line)
 
     def write(self, *lines, end="\r\n"):
-        os.write(self.master, "".join(line + end for line in lines).encode())
+        self._send("".join(line + end for line in lines).encode())
+
+    def _send(self, data):
+        os.write(self.master, data)
+
+    def _receive(self):
+        """What came from the host within a short wait; b"" if nothing; raises OSError
+        when the host end is gone."""
+        if not select.select([self.master], [], [], 0.02)[0]:
+            return b""
+        return os.read(self.master, 1024)
 
     def _serve(self):
         buf = b""
         while not self._stop.is_set():
-            if not select.select([self.master], [], [], 0.02)[0]:
-                continue
             try:
-                buf += os.read(self.master, 1024)
+                buf += self._receive()
             except OSError:
                 return
             *done, buf = buf.split(b"\n")
@@ -63,3 +75,45 @@ class FakeBoard:
         self._thread.join()
         os.close(self.master)
         os.close(self.slave)
+
+
+class TcpBoard(FakeBoard):
+    """The same board behind a TCP server, as Wokwi's simulator or a serial-to-network
+    bridge offers one: glide reaches it at .url (socket://127.0.0.1:PORT). It serves one
+    connection; write() waits for it. close() takes the server away; a new TcpBoard(port=)
+    brings it back at the same address."""
+
+    def __init__(self, answer=None, port=0):
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind(("127.0.0.1", port))
+        self.server.listen(1)
+        self.port = self.server.getsockname()[1]
+        self.url = "socket://127.0.0.1:%d" % self.port
+        self.conn = None
+        self.connected = threading.Event()
+        self._serve_on(answer)
+
+    def _send(self, data):
+        assert self.connected.wait(WAIT), "nobody connected to %s" % self.url
+        self.conn.sendall(data)
+
+    def _receive(self):
+        if self.conn is None:
+            if not select.select([self.server], [], [], 0.02)[0]:
+                return b""
+            self.conn = self.server.accept()[0]
+            self.connected.set()
+        if not select.select([self.conn], [], [], 0.02)[0]:
+            return b""
+        data = self.conn.recv(1024)
+        if not data:
+            raise OSError("the host closed the connection")
+        return data
+
+    def close(self):
+        self._stop.set()
+        self._thread.join()
+        self.server.close()  # first: a host retrying must find nothing listening
+        if self.conn is not None:
+            self.conn.close()

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import queue
+import re
 import sys
 import threading
 import time
@@ -16,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from fake_serial import EVENT, HEADER, STATUS, TIMING, WAIT, FakeBoard
+from fake_serial import EVENT, HEADER, STATUS, TIMING, WAIT, FakeBoard, TcpBoard
 from host_tools import check, cli, monitor, serialport, trace
 from host_tools.monitor import display, liveplot
 from host_tools.monitor.lines import Line
@@ -42,11 +43,11 @@ def take(q, n=1):
 class Session:
     """A Monitor reading a port on a thread, as glide monitor runs it."""
 
-    def __init__(self, path, recorder=None, retry=RETRY_S):
+    def __init__(self, path, recorder=None, retry=RETRY_S, greet=None):
         self.notes = queue.Queue()
         self.monitor = monitor.Monitor(recorder)
         self.link = monitor.Link(path, serialport.open_port(path, keep_input=True), retry=retry,
-                                 log=self.notes.put)
+                                 log=self.notes.put, sent=self.monitor.sent, greet=greet)
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.link.run, args=(self.monitor, self.stop))
         self.thread.start()
@@ -243,9 +244,10 @@ def test_reconnects_to_a_new_board_at_the_same_path_losing_nothing(tmp_path):
     recorded = open(tmp_path / "rec.log").read().splitlines()
     assert recorded[4].startswith("# glide monitor: %s lost (" % path)
     assert recorded[5].startswith("# glide monitor: %s back after " % path)
-    assert recorded[:4] + recorded[6:] == before + ["S t=1900 st=TRE"] + after + [reply]
+    assert recorded[:4] + recorded[6:] == before + ["S t=1900 st=TRE"] + after + [
+        "# sent: status", reply]
     assert [r.kind for r in trace.read(str(tmp_path / "rec.log"))] == ["G", "S", "E", "#", "#",
-                                                                       "G", "S", "S"]
+                                                                       "G", "S", "#", "S"]
     assert cli.main(["check", "-q", str(tmp_path / "rec.log")]) == 0
 
 
@@ -359,8 +361,10 @@ def test_typed_keys_are_edited_shown_and_sent(board):
 
 # -- finding the port
 
-def fake_port(device, vid, description):
-    return SimpleNamespace(device=device, vid=vid, description=description)
+def fake_port(device, vid, description, pid=None, serial_number=None):
+    """A port as pyserial's comports() lists it; a USB one has a vendor and a product ID."""
+    return SimpleNamespace(device=device, vid=vid, pid=pid if pid or vid is None else 5,
+                           description=description, serial_number=serial_number)
 
 
 @pytest.fixture
@@ -372,6 +376,26 @@ def ports(monkeypatch):
 
 def test_find_port_given_is_used_as_is(ports):
     assert serialport.find_port("/dev/ttyUSB7") == "/dev/ttyUSB7"
+    assert serialport.find_port("socket://localhost:4000") == "socket://localhost:4000"
+    assert serialport.find_port("rfc2217://localhost:4000") == "rfc2217://localhost:4000"
+
+
+def test_find_port_takes_mpremotes_shortcuts(ports):
+    """a0, u0, c0 mean what they mean to mpremote connect: its own table, read at run
+    time (a0..a3, u0..u3, c0..c3 in mpremote 1.29), as are port: and id:."""
+    from mpremote.main import _BUILTIN_COMMAND_EXPANSIONS
+    assert serialport.find_port("a0") == "/dev/ttyACM0"
+    assert serialport.find_port("u1") == "/dev/ttyUSB1"
+    assert serialport.find_port("c3") == "COM3"
+    assert {"connect " + device for device in serialport.shortcuts().values()} == {
+        e["command"] for name, e in _BUILTIN_COMMAND_EXPANSIONS.items()
+        if re.fullmatch("[a-z][0-9]+", name)}
+    assert serialport.find_port("port:a0") == "a0"
+    ports.extend([fake_port("/dev/ttyACM0", 0x2E8A, "Board in FS mode", serial_number="E66"),
+                  fake_port("/dev/ttyACM1", 0x2E8A, "Board in FS mode", serial_number="E67")])
+    assert serialport.find_port("id:E67") == "/dev/ttyACM1"
+    with pytest.raises(serialport.PortError, match="^no port with serial number E68$"):
+        serialport.find_port("id:E68")
 
 
 def test_find_port_none(ports):
@@ -381,19 +405,24 @@ def test_find_port_none(ports):
         serialport.find_port()
 
 
-def test_find_port_one(ports):
+@pytest.mark.parametrize("vid", [0x2E8A, 0x2341])  # a Pico; an Arduino Nano RP2040 Connect
+def test_find_port_one_usb_port_whatever_its_vendor(ports, vid):
+    """auto, and no --port, is mpremote's auto: a port with a USB vendor and product ID,
+    not one from a list of vendors kept by hand (which had no 0x2341)."""
     ports.extend([fake_port("/dev/ttyS0", None, "n/a"),
-                  fake_port("/dev/ttyACM0", 0x2E8A, "Board in FS mode")])
+                  fake_port("/dev/ttyACM0", vid, "Board in FS mode")])
     assert serialport.find_port() == "/dev/ttyACM0"
+    assert serialport.find_port("auto") == "/dev/ttyACM0"
 
 
 def test_find_port_two(ports):
     ports.extend([fake_port("/dev/ttyUSB0", 0x10C4, "CP2102 USB to UART Bridge Controller"),
                   fake_port("/dev/ttyACM0", 0x2E8A, "Board in FS mode")])
     with pytest.raises(serialport.PortError) as e:
-        serialport.find_port()
-    assert str(e.value) == ("2 boards found: /dev/ttyACM0 (Board in FS mode), /dev/ttyUSB0 "
-                            "(CP2102 USB to UART Bridge Controller): pick one with --port")
+        serialport.find_port("auto")
+    assert str(e.value) == ("2 USB serial ports found: /dev/ttyACM0 (Board in FS mode), "
+                            "/dev/ttyUSB0 (CP2102 USB to UART Bridge Controller): pick one "
+                            "with --port")
 
 
 def test_monitor_without_a_board_exits_2(ports, capsys):
@@ -430,11 +459,21 @@ def test_open_port_takes_urls():
 
 # -- the whole command
 
-def test_monitor_command_prints_and_records_until_stopped(board, tmp_path, monkeypatch, capsys):
-    """glide monitor end to end; run_session's loop ends when the board has sent it all."""
+@pytest.mark.parametrize("plot", [None, "numbers"])
+def test_monitor_command_greets_prints_and_records_until_stopped(tmp_path, monkeypatch, capsys,
+                                                                  plot):
+    """glide monitor end to end, on a board that booted long ago: it sends only what it
+    is asked, and glide monitor asks for info, so the recording has the G header that
+    glide check needs. run_session's loop ends when the board has sent it all."""
     path = str(tmp_path / "rec.jsonl")
     real = monitor.run_session
     last = "E t=9 ev=STOP st=STOP out=0"
+
+    def answer(line):
+        if line == "info":
+            board.write(HEADER, STATUS, TIMING, last)
+
+    board = FakeBoard(answer)
 
     def session(link, mon, display, stop, window=None):
         show = display.show
@@ -444,16 +483,89 @@ def test_monitor_command_prints_and_records_until_stopped(board, tmp_path, monke
             if line.text == last:
                 stop.set()
         display.show = show_then_stop_after_last
-        board.write(HEADER, STATUS, TIMING, last)
+        threading.Timer(WAIT, stop.set).start()  # without a greeting, nothing comes
         real(link, mon, display, stop, window)
 
     monkeypatch.setattr(monitor, "run_session", session)
     monkeypatch.setattr(sys, "stdin", io.StringIO())  # not a terminal: nothing typed
-    assert cli.main(["monitor", "--port", board.path, "--record", path]) == 0
+    args = ["monitor", "--port", board.path, "--record", path] + (["--plot", plot] if plot else [])
+    try:
+        assert cli.main(args) == 0
+    finally:
+        board.close()
     out, err = capsys.readouterr()
-    assert out.splitlines() == [HEADER, STATUS, TIMING, last]
+    if plot:
+        assert out.splitlines() == ["out_uA:408 target_uA:408 r_kohm:20.0"]
+    else:
+        assert out.splitlines() == [HEADER, STATUS, TIMING, last]
+    assert "glide monitor: sent: info\n" in err
     assert "4 lines received, 0 reconnects, recorded in %s" % path in err
+    assert [json.loads(row)["line"] for row in open(path)] == ["# sent: info", HEADER, STATUS,
+                                                               TIMING, last]
     assert cli.main(["check", path]) == 0
+
+
+def test_sent_lines_are_echoed_into_the_scrollback(monkeypatch, capsys):
+    monkeypatch.setenv("COLUMNS", "200")
+    out = io.StringIO()
+    live = monitor.Display(out, live=True)
+    m = monitor.Monitor()
+    m.feed((STATUS + "\r\n").encode())
+    m.sent("level 4")
+    m.feed(b"OK level\r\n")
+    monitor.show_lines(m, live, timeout=0)
+    assert out.getvalue().startswith("> level 4\nOK level\n\r")  # then the status line
+    piped = monitor.Display(io.StringIO(), live=False)
+    m.sent("stop")
+    monitor.show_lines(m, piped, timeout=0)
+    assert piped.out.getvalue() == "" and capsys.readouterr().err == "glide monitor: sent: stop\n"
+
+
+def test_a_board_behind_a_tcp_server_is_followed_across_the_servers_restart(tmp_path):
+    """--port socket://HOST:PORT (Wokwi's simulator, a serial-to-network bridge): the
+    monitor greets the board with info, rides out the server going away and coming back
+    at the same address as it does a USB unplug, and greets it again."""
+    first = TcpBoard()
+    url = first.url
+    rec = monitor.Recorder(str(tmp_path / "rec.log"))
+    s = Session(url, rec, retry=0.02, greet="info")
+    assert first.commands.get(timeout=WAIT) == "info"
+    assert take(s.monitor.lines)[0].text == HEADER
+    first.write(STATUS)
+    assert take(s.monitor.lines)[0].text == STATUS
+    first.close()
+    assert s.notes.get(timeout=WAIT) == "board disconnected, waiting for %s ..." % url
+    second = TcpBoard(port=first.port)
+    try:
+        assert s.notes.get(timeout=WAIT).startswith("reconnected: back after ")
+        assert second.commands.get(timeout=WAIT) == "info"
+        assert take(s.monitor.lines)[0].text == HEADER
+        assert s.link.send("level 4")
+        assert second.commands.get(timeout=WAIT) == "level 4"
+        assert take(s.monitor.lines)[0].text == "OK level"
+        s.close()
+    finally:
+        second.close()
+    rec.close()
+    recorded = open(tmp_path / "rec.log").read().splitlines()
+    assert recorded[3].startswith("# glide monitor: %s lost (" % url)
+    assert recorded[4].startswith("# glide monitor: %s back after " % url)
+    assert recorded[:3] + recorded[5:] == ["# sent: info", HEADER, STATUS, "# sent: info", HEADER,
+                                           "# sent: level 4", "OK level"]
+    assert s.link.reconnects == 1
+    assert cli.main(["check", "-q", str(tmp_path / "rec.log")]) == 0
+
+
+def test_numbers_are_what_thonnys_plotter_draws():
+    """Thonny's plotter (thonny/shell.py, NUMBER_SPLIT_REGEX) takes the numbers of a line
+    and draws consecutive lines whose text around them is the same."""
+    thonny = re.compile(r"((?<!\w)[-+]?[0-9]*\.?[0-9]+\b)")
+    lines = [display.numbers(trace.parse_line(text)) for text in (
+        STATUS, "S t=5 st=SEEK md=ADV lv=3 r=2000000 tg=0 env=0 out=0 ph=0")]
+    assert lines == ["out_uA:408 target_uA:408 r_kohm:20.0", "out_uA:0 target_uA:0 r_kohm:2000.0"]
+    parts = [thonny.split(line) for line in lines]
+    assert parts[0][0::2] == parts[1][0::2] == ["out_uA:", " target_uA:", " r_kohm:", ""]
+    assert [float(n) for n in parts[1][1::2]] == [0, 0, 2000]
 
 
 # -- plotting

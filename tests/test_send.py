@@ -3,7 +3,7 @@ import commands
 import pytest
 
 from host_tools import cli, send, trace
-from fake_serial import HEADER, STATUS, WAIT, FakeBoard
+from fake_serial import HEADER, STATUS, WAIT, FakeBoard, TcpBoard
 
 STREAMED = "S t=5 st=SEEK md=ADV lv=3 r=2000000 tg=0 env=0 out=0 ph=0"
 
@@ -73,3 +73,13 @@ def test_empty_command_and_no_board(capsys):
     assert "empty command" in capsys.readouterr().err
     assert cli.main(["send", "--port", "/nonexistent/tty", "stop"]) == 2
     assert capsys.readouterr().err.startswith("glide send: cannot open /nonexistent/tty")
+
+
+def test_a_board_behind_a_tcp_server(capsys):
+    """--port socket://HOST:PORT, as for Wokwi's simulator or a serial-to-network bridge."""
+    board = TcpBoard()
+    try:
+        assert cli.main(["send", "--port", board.url, "--timeout", str(WAIT), "info", "level 4"]) == 0
+    finally:
+        board.close()
+    assert capsys.readouterr().out.splitlines() == [HEADER, "OK level"]

@@ -2,11 +2,14 @@
 
 Every line from the board is printed as it comes. On a terminal, status (S) and board
 timing (T) lines instead fold into one status line kept at the bottom and rewritten in
-place (--raw prints them all). Lines typed on the terminal go to the board as commands.
---record FILE appends every line with its host time: plain text, or .jsonl or .csv
-(docs/protocol.md); `glide check FILE` reads all three. A board reset or unplug is
-ridden out: the monitor reopens the same port as soon as it is back, keeping what the board
-wrote meanwhile, and marks the gap in the recording with two '#' lines. Ctrl-C quits.
+place (--raw prints them all). Lines typed on the terminal go to the board as commands,
+echoed into the scrollback. `info` is sent on connecting, so the board's G header is there
+however late the monitor started. --record FILE appends every line with its host time:
+plain text, or .jsonl or .csv (docs/protocol.md), and each command sent as a `# sent: `
+line; `glide check FILE` reads all three. A board reset or unplug is ridden out: the monitor
+reopens the same port (a device or a pyserial URL such as socket://) as soon as it is back,
+keeping what the board wrote meanwhile, marks the gap in the recording with two '#' lines
+and sends `info` again. --plot numbers prints only numbers for a plotter. Ctrl-C quits.
 """
 import os
 import sys
@@ -40,18 +43,20 @@ def run_session(link, monitor, display, stop, window=None):
 
 
 def add_arguments(p):
-    p.add_argument("--port", help="serial port (default: the one board plugged in)")
+    serialport.add_argument(p)
     p.add_argument("--baud", type=int, default=115200, help="baud rate (default 115200)")
     p.add_argument("--record", metavar="FILE",
                    help="append every line with its host time to FILE: .jsonl, .csv or plain text")
-    p.add_argument("--plot", action="store_true",
-                   help="plot out, target and resistance live (needs a display)")
+    p.add_argument("--plot", nargs="?", const="window", choices=("window", "numbers"),
+                   help="window (the default): plot out, target and resistance live (needs a "
+                   "display); numbers: print only 'out_uA:N target_uA:N r_kohm:X' for each "
+                   "status line, for Thonny's Plotter or Arduino's serial plotter")
     p.add_argument("--raw", action="store_true",
                    help="print every line, without the live status line")
 
 
 def run(args):
-    plot = Plot() if args.plot else None
+    plot = Plot() if args.plot == "window" else None
     try:
         port = serialport.find_port(args.port)
         window = PlotWindow(plot) if plot else None
@@ -66,9 +71,11 @@ def run(args):
         say("cannot record: %s" % e)
         return 2
     monitor = Monitor(recorder, plot)
-    link = Link(port, ser, args.baud, log=monitor.lines.put)  # shown in order with the lines
+    # Notes and echoes are shown in order with the lines.
+    link = Link(port, ser, args.baud, log=monitor.lines.put, sent=monitor.sent, greet="info")
     console = Console(link.send, wake=lambda: monitor.lines.put(None))
-    display = Display(live=sys.stdout.isatty() and not args.raw, typed=lambda: console.typed)
+    display = Display(live=sys.stdout.isatty() and not args.raw, typed=lambda: console.typed,
+                      numbers=args.plot == "numbers")
     say("%s at %d baud; %sCtrl-C quits"
         % (port, args.baud, "type commands to send them, " if sys.stdin.isatty() else ""))
     restore = _start_console(console, display.live)

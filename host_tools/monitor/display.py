@@ -4,6 +4,8 @@ import shutil
 import sys
 import time
 
+from .lines import Sent
+
 REDRAW_S = 0.1  # the status line is redrawn at most 10 times a second: enough to read
 DEVICE_MAX = 680  # full scale of the output bar until a header (G) line gives max=
 
@@ -38,14 +40,25 @@ def status_text(status=None, timing=None, header=None, dropped=0):
     return " | ".join(parts) or "waiting for the board..."
 
 
+def numbers(status):
+    """A status line (whose out, tg and r trace.parse_line made ints) as `out_uA:408
+    target_uA:408 r_kohm:20.0`. Thonny's Plotter draws the numbers of consecutive lines of
+    the same text around them, with that text as the legend; Arduino's serial plotter reads
+    label:value too."""
+    return "out_uA:%d target_uA:%d r_kohm:%.1f" % (status["out"], status["tg"],
+                                                   status["r"] / 1000)
+
+
 class Display:
     """Prints Lines. Live (on a terminal): S and T lines fold into one status line at the
     bottom, rewritten in place with what is being typed after it; not live: every line
-    is printed as it is, so the output can be piped and read by tools."""
+    is printed as it is, so the output can be piped and read by tools. numbers: only
+    each status line's numbers() are printed, for a plotter reading stdout."""
 
-    def __init__(self, out=None, live=None, typed=lambda: ""):
+    def __init__(self, out=None, live=None, typed=lambda: "", numbers=False):
         self.out = out or sys.stdout
-        self.live = self.out.isatty() if live is None else live
+        self.numbers = numbers
+        self.live = not numbers and (self.out.isatty() if live is None else live)
         self.typed = typed
         self.status = self.timing = self.header = None
         self.dropped = 0  # lines the board lost since its header, from its D lines
@@ -59,13 +72,26 @@ class Display:
             self.dropped = 0
         elif kind == "D" and isinstance(line.rec.get("drop"), int):
             self.dropped += line.rec["drop"]
-        if self.live and kind == "S":
+        if self.numbers:
+            if kind == "S":
+                self.out.write(numbers(line.rec) + "\n")
+        elif self.live and kind == "S":
             self.status = line.rec
         elif self.live and kind == "T":
             self.timing = line.rec
         else:
             self._clear()
             self.out.write(line.text + "\n")
+
+    def sent(self, text):
+        """Echo a command line sent: into the scrollback when live (the line being typed
+        vanishes from after the status line once sent), else on stderr, as the typed
+        line shows already and stdout holds only the board's lines."""
+        if self.live:
+            self._clear()
+            self.out.write("> " + text + "\n")
+        else:
+            self.note("sent: " + text)
 
     def draw(self):
         """Redraw the status line if it changed, at most every REDRAW_S; flush."""
@@ -107,6 +133,8 @@ def show_lines(monitor, display, timeout=REDRAW_S):
         while True:
             if isinstance(line, str):
                 display.note(line)
+            elif isinstance(line, Sent):
+                display.sent(line.text)
             elif line is not None:
                 display.show(line)
             line = monitor.lines.get_nowait()

@@ -11,6 +11,11 @@ Line = namedtuple("Line", "time text rec")
 # Starts the lines the monitor adds to a recording: '#', as the board's help lines, so
 # glide check and glide plot pass over them.
 MARK = "# glide monitor: "
+# Starts a command line the monitor sent, in a recording: a '#' line too, but not a MARK,
+# which glide check takes for lines lost (a lost port).
+SENT = "# sent: "
+# A command line sent, for the display to echo.
+Sent = namedtuple("Sent", "text")
 
 
 def _now():
@@ -21,7 +26,8 @@ class Monitor:
     """Turns bytes from the board into Lines: timestamped, parsed, recorded and queued.
 
     feed() and flush() run on the reader thread; the main thread takes Lines from .lines,
-    where a str is a note for the person (a disconnect) and None only wakes it to redraw.
+    where a str is a note for the person (a disconnect), a Sent a command line sent, and
+    None only wakes it to redraw.
     """
 
     def __init__(self, recorder=None, plot=None, clock=_now):
@@ -47,6 +53,13 @@ class Monitor:
         if self.recorder:
             text = MARK + what
             self.recorder.write(Line(self.clock(), text, trace.parse_line(text)))
+
+    def sent(self, text):
+        """A command line about to go to the board: recorded and echoed, in order with
+        the board's lines (called with the port's lock held, from any thread)."""
+        if self.recorder:
+            self.recorder.write(Line(self.clock(), SENT + text, trace.parse_line(SENT + text)))
+        self.lines.put(Sent(text))
 
     def _line(self, raw):
         text = raw.decode("utf-8", "replace").rstrip("\r\n")

@@ -17,13 +17,17 @@ RETRY_S = 0.01
 class Link:
     """The board's serial port, reopened after the board resets or is unplugged.
 
-    run() reads on the reader thread; send() may be called from any other.
+    run() reads on the reader thread; send() may be called from any other. greet, if
+    given, is sent on connecting and on every reconnect: `info`, so that a recording
+    started after the board booted, or across a restart whose header it missed, has the
+    board's G header. sent(text) hears of every line about to be written.
     """
 
     def __init__(self, port, ser, baud=115200, open_port=serialport.open_port, retry=RETRY_S,
-                 log=say):
+                 log=say, sent=lambda text: None, greet=None):
         self.port, self.ser, self.baud = port, ser, baud
         self.open_port, self.retry, self.log = open_port, retry, log
+        self.sent, self.greet = sent, greet
         self.reconnects = 0
         self._lock = threading.Lock()  # send() must not write to a port run() is closing
 
@@ -33,6 +37,8 @@ class Link:
             try:
                 if self.ser is None:
                     raise OSError("board disconnected")
+                # Before the write, so that the reply cannot be recorded before it.
+                self.sent(text)
                 self.ser.write((text + "\r\n").encode())
                 return True
             except (serial.SerialException, OSError) as e:
@@ -41,6 +47,7 @@ class Link:
 
     def run(self, monitor, stop):
         """Pass what the board sends to monitor until stop is set, then close the port."""
+        self._greet()
         while not stop.is_set():
             try:
                 data = self.ser.read(self.ser.in_waiting or 1)
@@ -77,4 +84,9 @@ class Link:
             back = "back after %.2f s" % (time.monotonic() - lost)
             monitor.mark("%s %s" % (self.port, back))
             self.log("reconnected: " + back)
+            self._greet()
             return
+
+    def _greet(self):
+        if self.greet:
+            self.send(self.greet)

@@ -1,6 +1,7 @@
 """The recording: every line with its host time, in plain text, .jsonl or .csv."""
 import csv
 import json
+import threading
 
 from .. import trace
 
@@ -11,6 +12,7 @@ class Recorder:
     def __init__(self, path):
         self.path = path
         self.format = trace.file_format(path)
+        self._lock = threading.Lock()  # lines from the reader thread, commands sent from another
         self.f = open(path, "a", encoding="utf-8", newline="" if self.format == "csv" else None)
         if self.format == "csv":
             self.csv = csv.writer(self.f)
@@ -18,6 +20,10 @@ class Recorder:
                 self.csv.writerow(("host_time", "kind", "line"))
 
     def write(self, line):
+        with self._lock:
+            self._write(line)
+
+    def _write(self, line):
         stamp = line.time.isoformat(timespec="milliseconds")
         if self.format == "jsonl":
             row = {"host_time": stamp, "line": line.text}
