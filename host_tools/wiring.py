@@ -12,7 +12,7 @@ import sys
 
 from . import FIRMWARE
 
-ROOT = os.path.dirname(FIRMWARE)
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # the checkout: docs/, wokwi/
 SVG = os.path.join(ROOT, "docs", "wiring-pico.svg")
 DIAGRAM = os.path.join(ROOT, "wokwi", "diagram.json")
 REGENERATE = ".venv/bin/python -m host_tools.wiring"
@@ -70,16 +70,16 @@ def ground_for(pin):
 
 
 def parts(pins, modes):
-    """[(id, kind, role, pin, attrs)] for every wired part: kind led, pot or button; pin the
+    """[(id, kind, pin, attrs)] for every wired part: kind led, pot or button; pin the
     header pin of its GPIO."""
     out = []
     for role, (color, label) in LEDS.items():
-        out.append(("led_" + role, "led", role, physical(pins[role]), (color, label)))
+        out.append(("led_" + role, "led", physical(pins[role]), (color, label)))
     for gp, name in zip(pins.get("mode_leds", ()), modes):
-        out.append(("led_" + name.lower(), "led", "mode_leds", physical(gp), (MODE_LED, name + " mode")))
-    out.append(("pot", "pot", "pot", physical(pins["pot"]), ()))
+        out.append(("led_" + name.lower(), "led", physical(gp), (MODE_LED, name + " mode")))
+    out.append(("pot", "pot", physical(pins["pot"]), ()))
     for role, (label, key) in BUTTONS.items():
-        out.append((role, "button", role, physical(pins[role]), (label, key)))
+        out.append((role, "button", physical(pins[role]), (label, key)))
     return out
 
 
@@ -95,20 +95,19 @@ def diagram(pins, modes):
     its resistor, the pot, the buttons. Wokwi draws the wires straight; drag the parts."""
     ps = [{"type": "wokwi-pi-pico", "id": "pico", "top": 0, "left": 0, "attrs": {}}]
     conns = []
-    left = right = 0  # parts stacked down each side of the board
-    for pid, kind, role, pin, attrs in parts(pins, modes):
-        x = -220 if pin <= 20 else 160
-        if pin <= 20:
-            y, left = left * 60, left + 1
-        else:
-            y, right = right * 60, right + 1
+    stacked = {True: 0, False: 0}  # parts so far down each side of the board
+    for pid, kind, pin, attrs in parts(pins, modes):
+        left = pin <= 20
+        x = -220 if left else 160  # the part; an LED's resistor sits between it and the board
+        y = stacked[left] * 60
+        stacked[left] += 1
         gnd = wokwi_pin(ground_for(pin))
         if kind == "led":
             color, label = attrs
             rid = "r" + pid[3:]
-            ps.append({"type": "wokwi-resistor", "id": rid, "top": y + 30, "left": x + 60 * (pin <= 20),
-                       "attrs": {"value": str(resistor(color))}})
-            ps.append({"type": "wokwi-led", "id": pid, "top": y, "left": x + 110 * (pin > 20),
+            ps.append({"type": "wokwi-resistor", "id": rid, "top": y + 30,
+                       "left": x + 60 if left else x, "attrs": {"value": str(resistor(color))}})
+            ps.append({"type": "wokwi-led", "id": pid, "top": y, "left": x if left else x + 110,
                        "attrs": {"color": color, "label": label}})
             conns += [[wokwi_pin(pin), rid + ":1", "green", []],
                       [rid + ":2", pid + ":A", "green", []],
@@ -162,7 +161,9 @@ def _chain(kind, pin, attrs):
     y = _y(pin)
     d = -1 if pin <= 20 else 1
     x0 = BOARD_L if d < 0 else BOARD_R
-    at = lambda dx: x0 + d * dx  # noqa: E731  (a distance out from the board's edge)
+
+    def at(dx):  # dx px out from the board's edge
+        return x0 + d * dx
     g = ground_for(pin)
     s = []
     if kind == "led":
@@ -209,7 +210,7 @@ def _pot(pin):
 def svg(pins, modes):
     """docs/wiring-pico.svg's text."""
     height = TOP + ROW * 20 + 110
-    used = {p for _, _, _, p, _ in parts(pins, modes)}
+    used = {p for _, _, p, _ in parts(pins, modes)}
     used |= {ground_for(p) for p in used} | {VCC_PIN, AGND_PIN}
     s = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
          'font-family="sans-serif">' % (WIDTH, height, WIDTH, height),
@@ -233,7 +234,7 @@ def svg(pins, modes):
         s.append('<text x="%d" y="%d" font-size="10" fill="#fff" text-anchor="%s"%s>%s %d</text>'
                  % (x + (9 if left else -9), _y(pin) + 4, "start" if left else "end",
                     ' font-weight="bold"' if on else "", name, pin))
-    for _, kind, _, pin, attrs in parts(pins, modes):
+    for _, kind, pin, attrs in parts(pins, modes):
         s += _pot(pin) if kind == "pot" else _chain(kind, pin, attrs)
     foot = TOP + ROW * 20 + 20
     for i, line in enumerate((
