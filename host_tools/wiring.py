@@ -258,6 +258,9 @@ def generated():
 
 
 def main():
+    if not os.path.isdir(os.path.join(ROOT, "docs")):  # an installed glide: nothing to rewrite
+        print("host_tools.wiring: %s is not a glide checkout (no docs/)" % ROOT, file=sys.stderr)
+        return 2
     for path, text in generated().items():
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
