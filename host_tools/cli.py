@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import bench, check, emu, flash, monitor, plot, send, sim, size
+from . import bench, check, emu, flash, monitor, plot, send, sim, size, version
 
 COMMANDS = {
     "sim": sim,
@@ -20,6 +20,7 @@ COMMANDS = {
 def main(argv=None):
     p = argparse.ArgumentParser(prog="glide", description="glide: a microcurrent controller "
                                 "prototype on LEDs and a serial log. Never connect it to a person.")
+    p.add_argument("--version", action="version", version="glide " + version())
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name, mod in COMMANDS.items():
         sp = sub.add_parser(name, help=mod.__doc__.splitlines()[0].split(": ", 1)[-1],

@@ -29,8 +29,9 @@ def check():
     if not shutil.which("node"):
         raise VMError("the MicroPython VM needs Node.js (node): install it, e.g. apt-get install nodejs")
     if not os.path.isdir(PACKAGE):
-        raise VMError("the MicroPython VM is not installed: run `make setup` "
-                      "(npm ci --prefix host_tools/wasm)")
+        # pip installs wasm/ without node_modules (pyproject.toml): npm puts it beside run.mjs
+        raise VMError("the MicroPython VM is not installed: run `npm ci --prefix %s` "
+                      "(`make setup` in a checkout)" % HERE)
 
 
 def command(board_dir):
