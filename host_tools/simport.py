@@ -98,7 +98,9 @@ class Port:
         import vtime
         if not self.interrupted:
             raise KeyboardInterrupt()  # this process's own Ctrl-C: the sim stops
-        self.say("stopped by Ctrl-C on the port: at its REPL")
+        armed = any(isinstance(getattr(h, "__self__", None), machine.WDT) for h in vtime.hooks)
+        self.say("stopped by Ctrl-C on the port: at its REPL, %s" % (
+            "its watchdog armed" if armed else "no watchdog armed (its boot window)"))
         board = BoardRepl(self)
         board.write(INTERRUPTED + board.banner)
         data, self.pending = self.pending, b""
@@ -113,10 +115,8 @@ class Port:
                     vtime.advance(max(0, int(-self._behind(vtime.ms) * 1000000)))
                     data = self._read(0.01)
         except machine.WatchdogReset:
-            self.say("watchdog reset")
             board.cause = machine.WDT_RESET
-        except Exception as e:  # the world's power cycle (scene.Reboot)
-            self.say("%s: power cycled" % type(e).__name__)
+        except Exception:  # the world's power cycle (scene.Reboot)
             board.cause = machine.PWRON_RESET
         self.interrupted = False
         # A reset empties the port's buffers: what mpremote sent during reset's
@@ -124,6 +124,9 @@ class Port:
         while self._read(0):
             pass
         vsys.stdin.buffer.data = bytearray()
+        self.say("the firmware boots again (%s)" % {
+            machine.SOFT_RESET: "soft reboot", machine.HARD_RESET: "machine.reset()",
+            machine.WDT_RESET: "watchdog reset"}.get(board.cause, "power cycled"))
         return board.cause
 
 
@@ -135,8 +138,8 @@ class BoardRepl(repl.Repl):
         self.port, self.cause = port, None
 
     def _event(self, text):
-        if not text.startswith("exec "):
-            self.port.say(text)
+        if not text.startswith("exec "):  # the code of a copy fills screens
+            self.port.say("REPL: " + text)
 
     def reboot(self, soft):
         import machine

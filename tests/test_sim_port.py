@@ -1,0 +1,139 @@
+"""glide sim --port end to end: the virtual board on a pty, with glide monitor, glide send,
+mpremote and glide flash attached as to a board, each its own process."""
+import json
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WAIT = 30  # seconds; only reached when a test is failing
+# A short boot window and watchdog: glide flash waits out both.
+CONFIG = {"boot_ms": 300, "wdt_ms": 500}
+
+
+def glide(*args, timeout=WAIT):
+    return subprocess.run([sys.executable, "-m", "host_tools", *args], cwd=ROOT, text=True,
+                          capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+class Sim:
+    """`glide sim --port PATH` running: .path its symlink, .said() its stdout lines."""
+
+    def __init__(self, tmp_path, *options):
+        self.path = str(tmp_path / "board")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "host_tools", "sim", "--port", self.path, *options],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+        self.first = self.wait_for("in real time, on")
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def wait_for(self, text):
+        """The next line of the sim's own output holding text."""
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=1)
+            except queue.Empty:
+                assert self.proc.poll() is None, "glide sim --port exited"
+                continue
+            if text in line:
+                return line
+        raise AssertionError("glide sim --port never said %r" % text)
+
+    def close(self):
+        self.proc.terminate()
+        self.proc.wait(WAIT)
+        self.proc.stdout.close()
+
+
+@pytest.fixture
+def sim(tmp_path):
+    cfg = tmp_path / "glide.json"
+    cfg.write_text(json.dumps(CONFIG))
+    s = Sim(tmp_path, "--config", str(cfg))
+    yield s
+    s.close()
+    assert not os.path.lexists(s.path)  # the symlink goes with the sim
+
+
+def test_prints_the_pty_and_links_it(sim):
+    assert os.path.realpath(sim.path).startswith("/dev/")
+    assert os.path.realpath(sim.path) in sim.first
+
+
+def test_monitor_records_what_check_passes(sim, tmp_path):
+    log = tmp_path / "rec.log"
+    mon = subprocess.Popen([sys.executable, "-m", "host_tools", "monitor", "--port", sim.path,
+                            "--raw", "--record", str(log)], cwd=ROOT, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:  # until a second of status lines is in
+        if log.exists() and log.read_text().count("\nS t=") >= 10:
+            break
+        time.sleep(0.2)
+    mon.send_signal(signal.SIGINT)
+    out, err = mon.communicate(timeout=WAIT)
+    text = log.read_text()
+    assert "G glide=1 hz=200 " in text, err
+    assert text.count("\nS t=") >= 10
+    result = glide("check", str(log))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_send_status_gets_a_status_line(sim):
+    r = glide("send", "--port", sim.path, "--timeout", "10", "status")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("S t="), r.stdout
+
+
+def test_mpremote_exec_at_the_repl_and_the_watchdog_after(sim):
+    assert glide("send", "--port", sim.path, "--timeout", "10", "status").returncode == 0
+    r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "exec",
+                        "print(1+1)"], capture_output=True, text=True, timeout=WAIT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert r.stdout.strip() == "2"
+    sim.wait_for("stopped by Ctrl-C on the port: at its REPL, its watchdog armed")
+    # Left at the REPL with the watchdog armed, as a Pico is: it resets the board.
+    sim.wait_for("boots again (watchdog reset)")
+    r = glide("send", "--port", sim.path, "--timeout", "10", "info")
+    assert "reset=WDT" in r.stdout, r.stdout + r.stderr
+
+
+def test_mpremote_ls_and_cp_see_the_board_folder(sim, tmp_path):
+    src = tmp_path / "note.txt"
+    src.write_text("hello")
+    r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "fs", "cp",
+                        str(src), ":note.txt", "+", "ls"], capture_output=True, text=True,
+                       timeout=WAIT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "glide.json" in r.stdout and "note.txt" in r.stdout
+
+
+def test_flash_copies_a_config_and_the_board_boots_with_it(sim, tmp_path):
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(dict(CONFIG, status_ms=250)))
+    r = glide("flash", "--port", sim.path, "--config", str(new), timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "] glide.json" in r.stdout
+    sim.wait_for("boots again (machine.reset())")
+    r = glide("send", "--port", sim.path, "--timeout", "10", "info")
+    assert r.returncode == 0, r.stderr
+    assert " status=250 " in r.stdout and "reset=HARD" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("runtime", ["micropython", "qemu"])
+def test_other_runtimes_are_refused(runtime):
+    r = glide("sim", "--port", "--runtime", runtime)
+    assert r.returncode == 2
+    assert "CPython virtual board only" in r.stderr
