@@ -3,7 +3,9 @@
 One step per line, '#' starts a comment:
 
     config NAME VALUE         a setting of the board's glide.json (VALUE in JSON) that
-                              the scenario needs; the caller's own config wins over it
+                              the scenario needs. Precedence, lowest first: the virtual
+                              board's own (sim.BOARD_CONFIG: boot_ms 0), these lines,
+                              glide sim --config, then --mode/--level
     <time> <action>           time in ms, or with an 's' suffix in seconds (1.5s)
     <t0>..<t1> skin <a>..<b>  skin resistance drifting linearly from a to b ohms
 
@@ -19,14 +21,23 @@ Actions:
     mute MS                   the host stops reading the console for MS ms
     reboot                    the board loses power for a moment and boots again
     end                       the scenario ends here (required, last)
-    anything else             a serial command line, sent to the board as typed
+    COMMAND [ARGS]            a serial command line, sent to the board as typed; its
+                              first word must be one of firmware/commands.py's HELP
+                              (start, stop, mode, level, ...), so a typo ('skn') is an
+                              error here, with its line, not an ERR from the board
+    send LINE                 LINE sent as typed, unchecked: for a scenario about the
+                              board's answer to bad input
 
 The first comment line is the scenario's title. A resistance must be one the board's
 sensor can read (0, or its pot's range: pot_min_ohm 100 reads 101 ohm and up);
 sim.run_scenario checks that against the board's config, naming the line.
 """
+import ast
+import functools
 import json
 import os
+
+from . import FIRMWARE
 
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "scenarios")
 OPEN = "open"
@@ -35,6 +46,24 @@ STUCK = "stuck"
 
 class ScenarioError(ValueError):
     pass
+
+
+@functools.cache
+def firmware_constant(module, name):
+    """The literal value of NAME in firmware/MODULE.py, read without importing it (the
+    host tools never import the firmware into their own process)."""
+    with open(os.path.join(FIRMWARE, module + ".py"), encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
+            return ast.literal_eval(node.value)
+    raise LookupError("firmware/%s.py has no %s" % (module, name))
+
+
+def commands():
+    """The serial commands' names, from the firmware's own help line (commands.HELP:
+    'start [MODE] [LEVEL] | stop | ...')."""
+    return [part.split()[0] for part in firmware_constant("commands", "HELP").split(" | ")]
 
 
 class Scenario:
@@ -124,8 +153,14 @@ def parse(text, name="scenario"):
             steps.append((t, "exact", _ohms(arg[:-6].strip(), where), n))
         elif word == "skin":
             steps.append((t, "skin", arg if arg in (OPEN, STUCK) else _ohms(arg, where), n))
-        else:
+        elif word == "send":
+            steps.append((t, "command", arg, n))
+        elif word.lower() in commands():
             steps.append((t, "command", action, n))
+        else:
+            raise ScenarioError("%s: unknown action %r: a serial command is one of %s (or "
+                                "'send LINE' for a line sent unchecked), else skin, press, "
+                                "stall, mute, reboot, end" % (where, word, ", ".join(commands())))
     if end is None:
         raise ScenarioError("%s: no 'end' step" % name)
     if any(s[0] > end for s in steps):

@@ -32,6 +32,10 @@ def test_every_scenario_passes_the_checker_with_no_command_errors(name):
     ("config pot_min_ohm\n5 end\n", "config takes a setting's name and a JSON value"),
     ("config hz 1e\n5 end\n", "config takes"),
     ("0 skin wet exact\n5 end\n", "bad resistance"),
+    # a typo was sent to the board as a serial command (issue 10, item 9)
+    ("0 start\n100 skn 20000\n200 end\n", "t:2: unknown action 'skn': a serial command is "
+     "one of start, stop, mode, level, bi, reset, r, contact, status, info, help"),
+    ("0 strat adv 3\n5 end\n", "t:1: unknown action 'strat'"),
 ])
 def test_bad_scenarios_say_where_and_why(text, msg):
     with pytest.raises(scenario.ScenarioError, match=msg) as e:
@@ -57,3 +61,12 @@ def test_a_scenario_carries_the_config_it_needs_and_exact_readings():
     assert s.steps[1:] == [(5, "skin", 0), (7, "exact", 150)]
     assert [s.where(i) for i in range(3)] == ["t:4", "t:5", "t:6"]
 
+
+
+def test_serial_commands_are_the_firmwares_and_send_passes_any_line():
+    s = scenario.parse("0 START adv 3\n1 level 2\n2 r 5000\n3 send skn 20000\n4 send \x01\n"
+                       "5 end\n", "t")
+    assert [v for _, kind, v in s.steps] == ["START adv 3", "level 2", "r 5000", "skn 20000", "\x01"]
+    # the list is the firmware's help line, read from its source
+    assert scenario.commands() == ["start", "stop", "mode", "level", "bi", "reset", "r",
+                                   "contact", "status", "info", "help"]

@@ -116,7 +116,7 @@ def test_refused_pins_leave_the_world_on_the_pins_the_board_falls_back_to():
 
 @pytest.mark.parametrize("cmd", ["start zap", "level 99", "r -5", "\x01\x02", "stop stop"])
 def test_bad_serial_command_answered_never_crashes(cmd):
-    lines = run("0 start adv 2\n100 skin 12000\n1500 %s\n3000 end\n" % cmd)
+    lines = run("0 start adv 2\n100 skin 12000\n1500 send %s\n3000 end\n" % cmd)
     assert any(l.startswith("ERR ") for l in lines)
     assert events(lines, "TREAT") and not events(lines, "FAULT")
 
