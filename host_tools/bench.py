@@ -10,6 +10,7 @@ under -icount, where the clock counts instructions: per-mode tick cost, load, he
 allocation, contact-loss latency and the highest rate held. Those figures are the same on
 every run and every machine.
 """
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,23 @@ import time
 from . import FIRMWARE, emu, scenario, sim, vm
 
 SCENARIOS = ("normal", "every-mode", "idle-sleep")
+HOST_RUNTIMES = ("cpython", "micropython")  # qemu's figures are --target qemu's
+
+
+def progress(msg):
+    """What the bench is doing now, on stderr: a run takes a minute or more."""
+    print("glide bench: " + msg, file=sys.stderr, flush=True)
+
+
+def at_least_1(text):
+    """argparse type: a whole number of runs, 1 or more."""
+    try:
+        v = int(text)
+    except ValueError:
+        v = 0
+    if v < 1:
+        raise argparse.ArgumentTypeError("must be a whole number, 1 or more, not %r" % text)
+    return v
 
 
 # Runs unchanged on CPython and MicroPython: times N ticks of a treating controller
@@ -62,11 +80,12 @@ def tick_cost(runtime, n=20000):
     return [int(l.split()[2]) for l in lines if l.startswith("tick ")]
 
 
-def speedup(name, runtime, repeat):
+def speedup(scn, runtime, repeat):
     """Best of `repeat` runs: (virtual seconds, wall seconds, x real time)."""
-    scn = scenario.load(name)
     best = None
-    for _ in range(repeat):
+    for i in range(repeat):
+        progress("%s on %s, run %d of %d (%.0f virtual s)"
+                 % (scn.name, runtime, i + 1, repeat, scn.end_ms / 1000))
         t0 = time.perf_counter()
         sim.run_scenario(scn, lambda line: None, runtime=runtime)
         wall = time.perf_counter() - t0
@@ -138,6 +157,7 @@ def qemu_table(shift, got, budget, out=print):
 def bench_qemu(shifts, out=print):
     for shift in shifts:
         budget = emu.BUDGET
+        progress("the emulated micro:bit at shift %d (a dot a mode, then a rate tried)" % shift)
         try:
             got = qemu_figures(shift, budget, say=lambda s: print(s, end="", file=sys.stderr, flush=True))
         except emu.EmuError as e:
@@ -159,11 +179,11 @@ def add_arguments(p):
                         "qemu: the emulated micro:bit, instruction-counted")
     p.add_argument("--shift", type=int, action="append", choices=sorted(emu.SHIFTS),
                    help="qemu: -icount shift(s) (default: 6 and 3)")
-    p.add_argument("--runtime", choices=sim.RUNTIMES, action="append",
+    p.add_argument("--runtime", choices=HOST_RUNTIMES, action="append",
                    help="host: runtime(s) to time (default: cpython and micropython)")
     p.add_argument("--scenario", action="append", help="scenario(s) (default: %s)"
                    % ", ".join(SCENARIOS))
-    p.add_argument("--repeat", type=int, default=3, help="runs per figure, best kept (default 3)")
+    p.add_argument("--repeat", type=at_least_1, default=3, help="runs per figure, best kept (default 3)")
 
 
 def run(args):
@@ -174,17 +194,24 @@ def run(args):
             print("glide bench: %s" % e, file=sys.stderr)
             return 1
         return 0
-    runtimes = args.runtime or ["cpython", "micropython"]
-    names = args.scenario or list(SCENARIOS)
+    runtimes = args.runtime or list(HOST_RUNTIMES)
+    try:
+        scns = [scenario.load(name) for name in args.scenario or SCENARIOS]
+        if "micropython" in runtimes:
+            vm.check()
+    except (scenario.ScenarioError, OSError, vm.VMError) as e:
+        print("glide bench: %s" % e, file=sys.stderr)
+        return 2
     print("controller tick, us (200 Hz, level 5, in contact)")
     print("%-12s %8s %8s %8s %8s" % ("runtime", "ADV", "LIFT", "TAP", "SCULPT"))
     for rt in runtimes:
+        progress("controller ticks in each mode on %s" % rt)
         print("%-12s %8.1f %8.1f %8.1f %8.1f" % ((rt,) + tuple(ns / 1000 for ns in tick_cost(rt))),
               flush=True)
     print()
     print("%-12s %-12s %9s %9s %12s" % ("runtime", "scenario", "virtual s", "wall s", "x real time"))
     for rt in runtimes:
-        for name in names:
-            v, wall, x = speedup(name, rt, args.repeat)
-            print("%-12s %-12s %9.1f %9.3f %12.0f" % (rt, name, v, wall, x), flush=True)
+        for scn in scns:
+            v, wall, x = speedup(scn, rt, args.repeat)
+            print("%-12s %-12s %9.1f %9.3f %12.0f" % (rt, scn.name, v, wall, x), flush=True)
     return 0

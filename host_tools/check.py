@@ -186,6 +186,10 @@ def run(args):
             print("%s: cannot read: %s" % (path, e.strerror or e), file=sys.stderr)
             unreadable += 1
             continue
+        except ValueError as e:
+            print(e, file=sys.stderr)
+            unreadable += 1
+            continue
         if c.header is None:
             print("%s: no header line (G ...): cannot tell the limits to check against" % path,
                   file=sys.stderr)

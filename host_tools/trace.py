@@ -77,7 +77,8 @@ def file_format(path):
 
 def read_lines(path):
     """Yield the log lines of a trace file ('-' for stdin): a plain serial log, or a
-    glide monitor recording in .jsonl or .csv, whose "line" field is the log line."""
+    glide monitor recording in .jsonl or .csv, whose "line" field is the log line.
+    Raises OSError, or ValueError naming the file for a .csv that is not a recording."""
     if path == "-":
         yield from sys.stdin
         return
@@ -86,8 +87,7 @@ def read_lines(path):
         if fmt == "text":
             yield from f
         elif fmt == "csv":
-            for row in csv.DictReader(f):
-                yield row["line"]
+            yield from _csv_lines(f, path)
         else:
             for row in f:
                 try:
@@ -96,7 +96,24 @@ def read_lines(path):
                     # A row cut short by a crash mid-write: like a torn line in a
                     # plain log, it is not glide output.
                     continue
-                yield line
+                if isinstance(line, str):
+                    yield line
+
+
+def _csv_lines(f, path):
+    rows = csv.reader(f)
+    try:
+        head = next(rows, [])
+        if "line" not in head:
+            raise ValueError("%s: not a glide monitor .csv recording: its first row names no "
+                             "'line' column (host_time,kind,line); a plain log wants another "
+                             "extension" % path)
+        col = head.index("line")
+        for row in rows:
+            if len(row) > col:  # a row cut short by a crash mid-write is not glide output
+                yield row[col]
+    except csv.Error as e:  # a field past csv's 128 KB limit
+        raise ValueError("%s line %d: %s" % (path, rows.line_num, e))
 
 
 def read(path):

@@ -148,8 +148,7 @@ def test_host_tools_answer_any_file_with_one_line(tmp_path, capsys, data, why, t
     assert cli.main(argv + ["--config", str(path)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.splitlines()[0] == "glide %s: %s%s%s" % (tool, path, ": " if tool == "flash" else " ",
-                                                        why)
+    assert err.splitlines()[0] == "glide %s: %s: %s" % (tool, path, why)  # one message
     assert err.splitlines()[1:] == ([] if tool == "sim" else ["glide flash: nothing flashed"])
 
 

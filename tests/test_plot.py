@@ -40,7 +40,11 @@ def test_empty_trace_is_a_clear_error(tmp_path, capsys):
 def test_bench_prints_a_row_per_runtime_and_scenario(capsys):
     from host_tools.cli import main
     assert main(["bench", "--runtime", "cpython", "--scenario", "normal", "--repeat", "1"]) == 0
-    rows = capsys.readouterr().out.splitlines()
+    out, err = capsys.readouterr()
+    rows = out.splitlines()
+    # progress on stderr while it runs (issue 10, item 8)
+    assert err.splitlines() == ["glide bench: controller ticks in each mode on cpython",
+                                "glide bench: normal on cpython, run 1 of 1 (14 virtual s)"]
     assert rows[1].split() == ["runtime", "ADV", "LIFT", "TAP", "SCULPT"]
     assert rows[2].split()[0] == "cpython" and all(float(x) > 0 for x in rows[2].split()[1:])
     assert rows[4].split()[:2] == ["runtime", "scenario"] and rows[5].split()[:3] == ["cpython", "normal", "14.0"]
