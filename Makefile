@@ -7,8 +7,9 @@ MPVM := host_tools/wasm/node_modules/.installed
 
 .PHONY: run test setup emu fuzz clean
 
+# glide sim on CPython, the normal scenario; ARGS="..." are glide sim's options.
 run: $(STAMP)
-	$(VENV)/bin/glide sim
+	$(VENV)/bin/glide sim $(ARGS)
 
 # Tests marked slow (pyproject.toml) run only when CI is set: CI=true make test.
 # -n auto: one pytest worker per core (pytest-xdist); most tests wait on a VM or
