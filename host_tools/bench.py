@@ -93,7 +93,7 @@ def speedup(scn, runtime, repeat):
     return scn.end_ms / 1000, best, scn.end_ms / 1000 / best
 
 
-MODES = ("ADV", "LIFT", "TAP", "SCULPT")
+MODES = sim.MODES
 LOG_BUF = 512  # the emulated micro:bit's glide.json log_buf: a 2 KB ring is a fifth of its heap
 FULL_RAM = 16384  # the nRF51822's whole RAM: the budget tried when the micro:bit's heap is too small
 

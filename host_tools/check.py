@@ -191,8 +191,8 @@ def run(args):
             unreadable += 1
             continue
         if c.header is None:
-            print("%s: no header line (G ...): cannot tell the limits to check against" % path,
-                  file=sys.stderr)
+            print("%s: no header line (G ...): cannot tell the limits to check against (a "
+                  "board prints it at boot and in reply to 'info')" % path, file=sys.stderr)
             unreadable += 1
             continue
         for v in c.violations:

@@ -204,6 +204,24 @@ def start_override(scn, mode, level):
         scn.steps[i] = (t, kind, " ".join(words))
 
 
+def settings(args, scn):
+    """The glide.json settings that --config, --mode and --level ask for (to merge over
+    the scenario's and BOARD_CONFIG, as run_scenario does), with the scenario's start
+    commands set to --mode/--level; None, the problems printed, if the board would
+    report any."""
+    config, problems = check_config(args.config) if args.config else ({}, [])
+    for why in problems:
+        print("glide sim: %s" % why, file=sys.stderr)
+    if problems:
+        return None
+    if args.mode:
+        config["mode"] = args.mode
+    if args.level is not None:
+        config["level"] = args.level
+    start_override(scn, args.mode, args.level)
+    return config
+
+
 def positive(text):
     """argparse type: a number above 0 (--speed 0 or -1 ran as fast as it goes)."""
     try:
@@ -250,17 +268,9 @@ def run(args):
         return simport.run(args)
     try:
         scn = load(args.scenario)
-        config, problems = check_config(args.config) if args.config else ({}, [])
-        for why in problems:
-            print("glide sim: %s" % why, file=sys.stderr)
-        if problems:
+        config = settings(args, scn)
+        if config is None:
             return 2
-        # --mode/--level: the board's boot settings and every start command's
-        if args.mode:
-            config["mode"] = args.mode
-        if args.level is not None:
-            config["level"] = args.level
-        start_override(scn, args.mode, args.level)
         if args.runtime == "micropython":
             vm.check()
         if args.runtime == "qemu" and args.speed:
