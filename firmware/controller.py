@@ -317,8 +317,20 @@ class Controller:
         self.level = level
         self.cap = self.levels[level - 1]
         self.cap_na = self.cap * 1000
-        # Lowering takes effect in the next tick (the target falls at once);
-        # raising ramps up from where the output is, without stopping it.
+        # Lowering acts at once: target, envelope and output fall to the new
+        # cap before this command's reply or the next status line can show
+        # them (it waited for the next tick: a status reply in between showed
+        # lv=2 out=319 against a 272 uA cap). Raising ramps up from where the
+        # output is, without stopping it.
+        if not raised:
+            c = self.cap_na
+            if self.target > c:
+                self.target = c
+            if self.env > c:
+                self.env = c
+            if self.out_na > c:
+                self.out_na = c
+                self.out = self.cap
         st = self.state
         self._set(RAMP if raised and st == TREAT else st, "LEVEL",
                   " lv=%d" % level)

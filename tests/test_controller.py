@@ -1,6 +1,7 @@
 import pytest
 
 import controller as ctl
+import telemetry
 from contact import R_OPEN
 
 P = 5000  # us per tick at 200 Hz
@@ -97,6 +98,9 @@ def test_level_raise_ramps_without_stopping_and_lower_is_immediate(make):
     assert min(outs) >= 136 and outs[-1] == 680
     assert max(b - a for a, b in zip(outs, outs[1:])) <= 2
     c.set_level(2)
+    # At once: the reply's status (before any tick) already shows the new cap.
+    assert (c.out, c.env // 1000, c.target // 1000) == (272, 272, 272)
+    assert " lv=2 " in telemetry.status(c) and " out=272 " in telemetry.status(c)
     assert c.tick(P, 12000) == 272
 
 
