@@ -3,7 +3,7 @@ the code run by CPython: the virtual board's REPL on a pty (simport.py) and the 
 board of the tests (tests/fake_board.py).
 
 It follows MicroPython's pyexec.c as mpremote's transport_serial.py uses it: friendly
-REPL (`>>> `, lines echoed but not run), Ctrl-A raw REPL, raw-paste (b"\\x05A\\x01", or
+REPL (`>>> `, a line at a time), Ctrl-A raw REPL, raw-paste (b"\\x05A\\x01", or
 refused with b"R\\x00"), Ctrl-D soft reboot, Ctrl-B back to friendly. Exec'd code sees
 the board's filesystem as its root (a folder here) through small `os`, `sys`, `time` and
 `machine` modules: what mpremote's exec, fs cp, ls and reset call.
@@ -89,15 +89,26 @@ class Repl:
         elif c == b"\x02":
             self.write(b"\r\n" + self.banner)
         elif c == b"\x03":
+            self.line = b""
             self.write(b"\r\n>>> ")
         elif c == b"\x04":
             self.write(b"\r\nMPY: soft reboot\r\n")
             self.event("soft reboot")
             self.reboot(soft=True)
         elif c == b"\r":
-            self.write(b"\r\n>>> ")
-        else:
-            self.write(c)  # echo; friendly-REPL lines are never run here
+            # One line at a time, an expression's value shown: no blocks (no "... ").
+            line, self.line = self.line, b""
+            self.write(b"\r\n")
+            got = self._exec(line, "single") if line.strip() else (b"", b"")
+            if got:
+                self.write(got[0] + got[1] + b">>> ")
+        elif c in (b"\x08", b"\x7f"):
+            if self.line:
+                self.line = self.line[:-1]
+                self.write(b"\x08 \x08")
+        elif c != b"\n":
+            self.line += c
+            self.write(c)  # echo
 
     def _raw(self, c):
         if self.line[:1] == b"\x05":  # a raw-paste request: b"\x05A\x01"
@@ -153,17 +164,24 @@ class Repl:
     def run(self, code):
         """Exec code as the raw REPL does: output, \\x04, error text, \\x04, prompt."""
         self.event("exec " + code.decode(errors="replace").replace("\n", "\\n"))
+        got = self._exec(code, "exec")
+        if got:
+            self.write(got[0] + b"\x04" + got[1] + b"\x04>")
+
+    def _exec(self, code, kind):
+        """-> (output, error text) of code compiled as kind, with MicroPython's line
+        ends; None if it reset the board."""
         if not self.globals:
             self.globals = {"__builtins__": dict(vars(builtins), __import__=self._import,
                                                 open=self.open)}
         out, err = io.StringIO(), ""
         try:
             with contextlib.redirect_stdout(out):
-                exec(compile(code, "<stdin>", "exec"), self.globals)
+                exec(compile(code, "<stdin>", kind), self.globals)
         except Reset:
             self.event("reset")
             self.reboot(soft=False)
-            return
+            return None
         except OSError as e:
             err = "OSError: [Errno %d] %s" % (e.errno, errno.errorcode.get(e.errno, ""))
         except Exception as e:
@@ -172,4 +190,4 @@ class Repl:
             err = ("Traceback (most recent call last):\n  File \"<stdin>\", line 1, in "
                    "<module>\n%s\n" % err)
         crlf = lambda s: s.replace("\n", "\r\n").encode()  # noqa: E731 (MicroPython's stdout)
-        self.write(crlf(out.getvalue()) + b"\x04" + crlf(err) + b"\x04>")
+        return crlf(out.getvalue()), crlf(err)

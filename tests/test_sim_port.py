@@ -137,3 +137,31 @@ def test_other_runtimes_are_refused(runtime):
     r = glide("sim", "--port", "--runtime", runtime)
     assert r.returncode == 2
     assert "CPython virtual board only" in r.stderr
+
+
+
+def test_ctrl_c_gives_a_repl_and_ctrl_d_boots_the_firmware_again(tmp_path):
+    import serial
+    # A watchdog slow enough for the REPL below on a loaded machine.
+    cfg = tmp_path / "glide.json"
+    cfg.write_text(json.dumps(dict(CONFIG, wdt_ms=8000)))
+    sim = Sim(tmp_path, "--config", str(cfg))
+    try:
+        assert glide("send", "--port", sim.path, "--timeout", "10", "status").returncode == 0
+        with serial.Serial(sim.path, timeout=0.2) as port:
+            def until(token):
+                seen, deadline = b"", time.monotonic() + WAIT
+                while token not in seen and time.monotonic() < deadline:
+                    seen += port.read(256)
+                assert token in seen, seen[-300:]
+                return seen
+            port.write(b"\x03")
+            seen = until(b">>> ")
+            assert b"# glide stopped: the watchdog resets the board in 8000 ms" in seen
+            port.write(b"6 * 7\r")
+            until(b"6 * 7\r\n42\r\n>>> ")
+            port.write(b"\x04")  # a soft reboot runs main.py again, before the watchdog
+            until(b"reset=SOFT")
+        sim.wait_for("boots again (soft reboot)")
+    finally:
+        sim.close()
