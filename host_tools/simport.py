@@ -9,8 +9,9 @@ watchdog still resets the board wdt_ms later. The board's filesystem is a folder
 its glide.json; what mpremote or glide flash copy there is first on the path at the next
 boot (a soft reboot, machine.reset() or the watchdog), so the board runs it.
 
-CPython runtime only: the MicroPython VM reads its code from a pipe that it has closed
-before it runs, and the emulated micro:bit has its own pty (glide emu start).
+CPython runtime only: the MicroPython VM runs a program to its end under Node with no
+input it could poll meanwhile (its own REPL fed from the pty is left to do), and the
+emulated micro:bit has a pty of its own (glide emu start).
 """
 import os
 import select
