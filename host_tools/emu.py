@@ -54,6 +54,8 @@ QEMU_ARGS = ["-M", "microbit", "-global", "nrf51-soc.flash-size=1048576",
 BUDGET = 10240  # a real micro:bit's MicroPython heap
 SHIFTS = {6: "16 MHz-class (micro:bit)", 3: "125 MHz-class (RP2040's clock)"}
 DEFAULT_SHIFT = 6
+KEEP_IMAGES = 4  # images kept in the cache, the newest
+READ_TIMEOUT_S = 10  # a board silent this long while the host waits is dead
 SOURCES_LIST = "/etc/apt/sources.list.d/glide-%s-src.sources" % RECIPE["source"][2]
 
 
@@ -212,10 +214,16 @@ def _build(out, quiet):
           "USER_C_MODULES=" + QEMU_DIR, "FROZEN_MANIFEST=" + os.path.join(QEMU_DIR, "manifest.py"),
           "MPY_LIB_DIR=" + nolib], port, quiet, "building the image")
     elf = os.path.join(port, "build-" + RECIPE["board"], "firmware.elf")
-    for old in os.listdir(cache_dir()):
-        if old.startswith("firmware-") and old.endswith(".elf"):
-            os.remove(os.path.join(cache_dir(), old))
-    shutil.copyfile(elf, out)
+    # Into place in one rename: an emulator booting from a half-copied image hung
+    # without a word. Other checkouts' images stay (a CI clone and a working tree
+    # share this cache, and one may be booting its image now): the newest few.
+    shutil.copyfile(elf, out + ".tmp")
+    os.replace(out + ".tmp", out)
+    images = sorted((os.path.join(cache_dir(), f) for f in os.listdir(cache_dir())
+                     if f.startswith("firmware-") and f.endswith(".elf")),
+                    key=os.path.getmtime)
+    for old in images[:-KEEP_IMAGES]:
+        os.remove(old)
     _say(quiet, "built %s in %.0f s" % (out, time.monotonic() - t0))
     return out
 
@@ -272,7 +280,8 @@ def run_code(code, emit, shift=DEFAULT_SHIFT, realtime=False, timeout=60):
 
     image = build(quiet=True)
     with Emulator(image, shift, realtime) as emu:
-        link = SerialTransport(emu.port, baudrate=115200)
+        # A read timeout: mpremote's reads block forever on a board that says nothing.
+        link = SerialTransport(emu.port, baudrate=115200, timeout=READ_TIMEOUT_S)
         try:
             link.enter_raw_repl(soft_reset=False)
             link.exec_raw_no_follow(code)
