@@ -181,6 +181,9 @@ def run(args):
             if link:
                 if os.path.islink(link):
                     os.remove(link)  # a sim before this one left it
+                elif os.path.lexists(link):
+                    raise OSError("--port %s: a file is there, not a link: give another "
+                                  "PATH" % args.port)
                 os.symlink(port.path, link)
             print("glide sim: the virtual board, in real time, on %s%s\n"
                   "glide sim: its filesystem: %s (glide flash and mpremote copy there)\n"

@@ -165,3 +165,12 @@ def test_ctrl_c_gives_a_repl_and_ctrl_d_boots_the_firmware_again(tmp_path):
         sim.wait_for("boots again (soft reboot)")
     finally:
         sim.close()
+
+
+def test_a_file_at_path_is_left_alone(tmp_path):
+    there = tmp_path / "board"
+    there.write_text("mine")
+    r = glide("sim", "--port", str(there))
+    assert r.returncode == 2
+    assert "a file is there, not a link" in r.stderr
+    assert there.read_text() == "mine"
