@@ -92,46 +92,37 @@ def test_not_live_prints_every_line_as_it_is(board):
 def test_live_display_folds_status_and_timing_into_one_line(monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     out = io.StringIO()
-    typed = ["lev"]
-    display = monitor.Display(out, live=True, typed=lambda: typed[0])
+    display = monitor.Display(out, live=True)
     m = monitor.Monitor()
     m.feed(("\r\n".join([HEADER, STATUS, TIMING, EVENT, STATUS]) + "\r\n").encode())
     monitor.show_lines(m, display, timeout=0)
-    text = out.getvalue()
-    assert HEADER + "\n" in text and EVENT + "\n" in text
-    assert STATUS not in text and TIMING not in text
-    assert text.startswith(HEADER + "\n")
-    last = text.rsplit("\r", 1)[1]
-    assert "408/680 uA" in last and "exec=410/980" in last and last.endswith("> lev\x1b[K")
-    display.close()
-    assert out.getvalue().endswith("\n")
+    assert out.getvalue() == HEADER + "\n" + EVENT + "\n"
+    line = display.status_line()
+    assert "408/680 uA" in line and "exec=410/980" in line
+    display.close()  # the last status line stays on screen
+    assert out.getvalue().endswith("\n" + line + "\n")
 
 
 def test_live_status_line_counts_the_boards_dropped_lines_until_its_next_header(monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
-    out = io.StringIO()
-    display = monitor.Display(out, live=True)
+    display = monitor.Display(io.StringIO(), live=True)
     m = monitor.Monitor()
 
-    def last_status(*lines):
+    def status_line(*lines):
         m.feed(("\r\n".join(lines) + "\r\n").encode())
         monitor.show_lines(m, display, timeout=0)
-        display._drawn = None  # redraw now, not after REDRAW_S
-        display.draw()
-        return out.getvalue().rsplit("\r", 1)[1]
+        return display.status_line()
 
-    assert "dropped" not in last_status(HEADER, STATUS)
-    assert "dropped=7" in last_status("D drop=3", STATUS, "D drop=4", STATUS)
-    assert "dropped" not in last_status(HEADER, STATUS)  # the board restarted
+    assert "dropped" not in status_line(HEADER, STATUS)
+    assert "dropped=7" in status_line("D drop=3", STATUS, "D drop=4", STATUS)
+    assert "dropped" not in status_line(HEADER, STATUS)  # the board restarted
 
 
 def test_live_status_line_fits_the_terminal(monkeypatch):
     monkeypatch.setenv("COLUMNS", "40")
-    out = io.StringIO()
-    display = monitor.Display(out, live=True, typed=lambda: "level 4")
+    display = monitor.Display(io.StringIO(), live=True)
     display.show(Line(None, STATUS, trace.parse_line(STATUS)))
-    display.draw()
-    assert out.getvalue() == "\rt=1.8s TREAT ADV lv3 r=20.0k  > level 4\x1b[K"
+    assert display.status_line() == "t=1.8s TREAT ADV lv3 r=20.0k [######..."
 
 
 def test_split_and_partial_lines_are_joined():
@@ -339,24 +330,29 @@ def test_typed_lines_reach_the_board(board):
     s.close()
 
 
-def test_typed_keys_are_edited_shown_and_sent(board):
+def test_typed_lines_are_edited_with_a_history_and_sent(board):
+    """The live terminal's line editor: Backspace and Ctrl-U edit, Up brings back the lines
+    typed before, the latest first (a blank one too, which is not sent), Ctrl-D ends."""
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
     s = Session(board.path)
-    woken = queue.Queue()
-    console = monitor.Console(s.link.send, wake=lambda: woken.put(console.typed))
-    term, keyboard = os.openpty()  # a terminal for the console to read keys from
-    tty.setcbreak(keyboard)
-    thread = threading.Thread(target=console.keys, args=(keyboard,), daemon=True)
-    thread.start()
-    os.write(term, b"levx\x7f")
-    while woken.get(timeout=WAIT) != "lev":
-        pass
-    os.write(term, b"el 9\x15level 4\r")
-    assert board.commands.get(timeout=WAIT) == "level 4"
-    assert console.typed == ""
+    console = monitor.Console(s.link.send)
+    up = "\x1b[A"
+    lines = iter(["levx\x7fel 9\x15level 4\r", "start adv 3\r", "  \r", up + up + "\r",
+                  up + "\x7f5\r", "\x04"])
+    with create_pipe_input() as keys:
+        session = console.session(lambda: "status", 0.1, input=keys, output=DummyOutput())
+
+        class Typist:
+            """Types each line once its prompt has started, as a person does (all at
+            once, Up came before the editor had loaded its history)."""
+            def prompt(self):
+                return session.prompt(pre_run=lambda: keys.send_text(next(lines)))
+
+        console.prompt(Typist())
+    assert [board.commands.get(timeout=WAIT) for _ in range(4)] == [
+        "level 4", "start adv 3", "start adv 3", "start adv 5"]
     s.close()
-    os.close(term)
-    thread.join(WAIT)
-    os.close(keyboard)
 
 
 # -- finding the port
@@ -514,7 +510,7 @@ def test_sent_lines_are_echoed_into_the_scrollback(monkeypatch, capsys):
     m.sent("level 4")
     m.feed(b"OK level\r\n")
     monitor.show_lines(m, live, timeout=0)
-    assert out.getvalue().startswith("> level 4\nOK level\n\r")  # then the status line
+    assert out.getvalue() == "> level 4\nOK level\n"
     piped = monitor.Display(io.StringIO(), live=False)
     m.sent("stop")
     monitor.show_lines(m, piped, timeout=0)

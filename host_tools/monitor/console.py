@@ -1,19 +1,19 @@
 """Commands typed on the terminal, sent to the board line by line."""
-import codecs
-import os
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import InMemoryHistory
 
 
 class Console:
-    """Sends lines typed on stdin to the board, on its own thread.
+    """Sends the lines typed on stdin to the board.
 
-    lines(): the terminal echoes and edits the line. keys(): for the live display, the
-    terminal is in cbreak mode and the line being typed shows after the status line,
-    which would otherwise overwrite the terminal's echo ten times a second.
+    lines(): stdin is not a terminal, or the terminal is not live: each line as it comes.
+    prompt(): the live terminal: prompt_toolkit's line editor, with the history on
+    Up/Down (and Ctrl-R), the status line in its bottom toolbar, redrawn every
+    refresh_s, and the board's lines printed above it.
     """
 
-    def __init__(self, send, wake=lambda: None):
-        self.send, self.wake = send, wake
-        self.typed = ""
+    def __init__(self, send):
+        self.send = send
 
     def lines(self, stream):
         for text in stream:
@@ -21,24 +21,18 @@ class Console:
             if text.strip():
                 self.send(text)
 
-    def keys(self, fd):
-        decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+    def session(self, status, refresh_s, **io):
+        """The line editor; status() gives its bottom toolbar. The line typed is erased
+        once sent: the display echoes it in order with the board's lines."""
+        return PromptSession("> ", history=InMemoryHistory(), bottom_toolbar=status,
+                             refresh_interval=refresh_s, erase_when_done=True, **io)
+
+    def prompt(self, session):
+        """Send each line typed until Ctrl-C or Ctrl-D."""
         while True:
             try:
-                data = os.read(fd, 64)
-            except OSError:
+                text = session.prompt()
+            except (KeyboardInterrupt, EOFError):
                 return
-            if not data:
-                return
-            for ch in decode(data):
-                if ch in "\r\n":
-                    text, self.typed = self.typed, ""
-                    if text.strip():
-                        self.send(text)
-                elif ch in "\x7f\b":
-                    self.typed = self.typed[:-1]
-                elif ch == "\x15":  # Ctrl-U, as in a shell
-                    self.typed = ""
-                elif ch >= " ":
-                    self.typed += ch
-            self.wake()
+            if text.strip():
+                self.send(text)

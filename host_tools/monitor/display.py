@@ -1,12 +1,11 @@
-"""What the person sees: every line, or a live status line rewritten in place."""
+"""What the person sees: every line, or the lines and a live status line kept at the bottom."""
 import queue
 import shutil
 import sys
-import time
 
 from .lines import Sent
 
-REDRAW_S = 0.1  # the status line is redrawn at most 10 times a second: enough to read
+REDRAW_S = 0.1  # the status line is redrawn 10 times a second: enough to read
 DEVICE_MAX = 680  # full scale of the output bar until a header (G) line gives max=
 
 
@@ -50,20 +49,17 @@ def numbers(status):
 
 
 class Display:
-    """Prints Lines. Live (on a terminal): S and T lines fold into one status line at the
-    bottom, rewritten in place with what is being typed after it; not live: every line
-    is printed as it is, so the output can be piped and read by tools. numbers: only
+    """Prints Lines. Live (on a terminal): S and T lines fold into one status line,
+    status_line(), which the console's line editor keeps at the bottom; not live: every
+    line is printed as it is, so the output can be piped and read by tools. numbers: only
     each status line's numbers() are printed, for a plotter reading stdout."""
 
-    def __init__(self, out=None, live=None, typed=lambda: "", numbers=False):
+    def __init__(self, out=None, live=None, numbers=False):
         self.out = out or sys.stdout
         self.numbers = numbers
         self.live = not numbers and (self.out.isatty() if live is None else live)
-        self.typed = typed
         self.status = self.timing = self.header = None
         self.dropped = 0  # lines the board lost since its header, from its D lines
-        self._drawn = None  # the status line on screen
-        self._drawn_at = 0.0
 
     def show(self, line):
         kind = line.rec.kind if line.rec is not None else None
@@ -80,54 +76,40 @@ class Display:
         elif self.live and kind == "T":
             self.timing = line.rec
         else:
-            self._clear()
             self.out.write(line.text + "\n")
 
+    def status_line(self):
+        """The live status line, cut to the terminal's width (a wrapped toolbar would
+        take two lines of the screen)."""
+        width = shutil.get_terminal_size().columns - 1
+        return status_text(self.status, self.timing, self.header, self.dropped)[:width]
+
     def sent(self, text):
-        """Echo a command line sent: into the scrollback when live (the line being typed
-        vanishes from after the status line once sent), else on stderr, as the typed
-        line shows already and stdout holds only the board's lines."""
+        """Echo a command line sent: into the scrollback when live (the line editor
+        erases the line once sent), else on stderr, as the typed line shows already and
+        stdout holds only the board's lines."""
         if self.live:
-            self._clear()
             self.out.write("> " + text + "\n")
         else:
             self.note("sent: " + text)
 
     def draw(self):
-        """Redraw the status line if it changed, at most every REDRAW_S; flush."""
-        if self.live and (self._drawn is None or time.monotonic() - self._drawn_at >= REDRAW_S):
-            width = shutil.get_terminal_size().columns - 1  # a wrapped line cannot be rewritten
-            typed = self.typed()
-            prompt = "  > " + typed if typed else ""
-            text = status_text(self.status, self.timing, self.header,
-                               self.dropped)[:max(0, width - len(prompt))]
-            text += prompt
-            if text != self._drawn:
-                self.out.write("\r" + text[-width:] + "\x1b[K")
-                self._drawn, self._drawn_at = text, time.monotonic()
         self.out.flush()
 
     def close(self):
-        """Leave the last status line on screen and the cursor below it."""
-        if self._drawn is not None:
-            self.out.write("\n")
-            self._drawn = None
+        """Leave the last status line on screen, where the toolbar showed it."""
+        if self.live and self.status is not None:
+            self.out.write(self.status_line() + "\n")
         self.out.flush()
 
     def note(self, msg):
-        """A message about the monitor itself, on stderr, above the status line."""
-        self._clear()
+        """A message about the monitor itself, on stderr."""
         self.out.flush()
         say(msg)
 
-    def _clear(self):
-        if self._drawn is not None:
-            self.out.write("\r\x1b[K")
-            self._drawn = None
-
 
 def show_lines(monitor, display, timeout=REDRAW_S):
-    """Show the queued lines, waiting up to timeout for the first, then redraw."""
+    """Show the queued lines, waiting up to timeout for the first; flush."""
     try:
         line = monitor.lines.get(timeout=timeout) if timeout else monitor.lines.get_nowait()
         while True:
