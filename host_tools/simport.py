@@ -46,7 +46,7 @@ class Port:
         self.root, self.say = root, say
         self.wall0 = None  # wall time at the virtual clock's ms 0
         self.pending = b""  # what came after a Ctrl-C: the REPL's
-        self.interrupted = False
+        self.at_repl = False  # the REPL, not the firmware, reads the port
 
     def write(self, buf, off=0, n=-1):
         # The console's bytes (World's out), as a board's USB port takes them.
@@ -74,7 +74,7 @@ class Port:
     def pace(self, ms):
         # A clock hook every virtual ms: waits for wall time (taking the pty's input
         # meanwhile) and raises a Ctrl-C where the firmware is, as a board's does.
-        while not self.interrupted:
+        while not self.at_repl:
             wait = self._behind(ms)
             data = self._read(wait)
             if data:
@@ -88,22 +88,24 @@ class Port:
         cut = data.find(b"\x03")
         vsys.stdin.buffer.feed(data if cut < 0 else data[:cut])
         if cut >= 0:
-            self.pending, self.interrupted = data[cut + 1:], True
+            self.pending, self.at_repl = data[cut + 1:], True
             raise PtyInterrupt()
 
-    def stopped(self):
-        """The firmware stopped by a Ctrl-C: its REPL, on wall time, until a reboot.
-        -> the machine reset cause the board boots again with."""
+    def stopped(self, e):
+        """The firmware stopped by Ctrl-C e (None: main.py returned): its REPL, on wall
+        time, until a reboot. -> the machine reset cause the board boots again with."""
         import machine
         import vsys
         import vtime
-        if not self.interrupted:
-            raise KeyboardInterrupt()  # this process's own Ctrl-C: the sim stops
+        if e is not None and not isinstance(e, PtyInterrupt):
+            raise e  # this process's own Ctrl-C: the sim stops
+        self.at_repl = True  # the pace hook leaves the port's input to the REPL
         armed = any(isinstance(getattr(h, "__self__", None), machine.WDT) for h in vtime.hooks)
-        self.say("stopped by Ctrl-C on the port: at its REPL, %s" % (
-            "its watchdog armed" if armed else "no watchdog armed (its boot window)"))
+        self.say("%s: at its REPL, %s" % (
+            "stopped by Ctrl-C on the port" if e else "main.py ended",
+            "its watchdog armed" if armed else "no watchdog armed"))
         board = BoardRepl(self)
-        board.write(INTERRUPTED + board.banner)
+        board.write((INTERRUPTED if e else b"") + board.banner)
         data, self.pending = self.pending, b""
         try:
             while board.cause is None:
@@ -119,7 +121,7 @@ class Port:
             board.cause = machine.WDT_RESET
         except Exception:  # the world's power cycle (scene.Reboot)
             board.cause = machine.PWRON_RESET
-        self.interrupted = False
+        self.at_repl = False
         # A reset empties the port's buffers: what mpremote sent during reset's
         # sleep_ms(100) (b"\r\x02", leaving the raw REPL) got an ERR from the firmware.
         while self._read(0):

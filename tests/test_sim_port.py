@@ -174,3 +174,16 @@ def test_a_file_at_path_is_left_alone(tmp_path):
     assert r.returncode == 2
     assert "a file is there, not a link" in r.stderr
     assert there.read_text() == "mine"
+
+
+def test_a_reset_runs_the_main_py_copied_into_the_board_folder(sim, tmp_path):
+    main = tmp_path / "main.py"
+    main.write_text("open('ran.txt', 'w').write('from the board folder')\n")
+    r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "fs", "cp",
+                        str(main), ":main.py", "+", "reset"], capture_output=True, text=True,
+                       timeout=WAIT)
+    assert r.returncode == 0, r.stdout + r.stderr
+    sim.wait_for("main.py ended: at its REPL")  # as a board's, when main.py returns
+    r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "fs", "cat",
+                        ":ran.txt"], capture_output=True, text=True, timeout=WAIT)
+    assert r.stdout.strip() == "from the board folder", r.stdout + r.stderr

@@ -31,9 +31,9 @@ def run(steps, end_ms, out, frame_ms=0, port=None):
     # stream that takes the console's bytes, out.write(buf, off, n), or a
     # function that takes each line as a str (allocating: not for long runs
     # in the VM). port: the pty a host attaches to (host_tools/simport.py):
-    # port.pace is a clock hook at every boot, and a Ctrl-C it raises stops
-    # the firmware into port.stopped(), its REPL, which returns the reset
-    # cause the board boots again with.
+    # port.pace is a clock hook at every boot; a Ctrl-C it raises, or main.py
+    # returning, leaves the board in port.stopped(e), its REPL, which returns
+    # the reset cause the board boots again with.
     cfg, _ = config.load()  # the firmware reports the errors itself
     lines = None if hasattr(out, "write") else world.Lines(out)
     w = world.World(steps, end_ms, lines or out, cfg, frame_ms)
@@ -42,13 +42,15 @@ def run(steps, end_ms, out, frame_ms=0, port=None):
             vtime.hook(port.pace)
         try:
             import main  # noqa: F401  (runs the firmware)
-            break
+            if port is None:
+                break
+            machine.cause = port.stopped(None)
         except world.End:
             break
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             if port is None:
                 raise
-            machine.cause = port.stopped()
+            machine.cause = port.stopped(e)
         except (world.Reboot, machine.WatchdogReset) as e:
             wdt = isinstance(e, machine.WatchdogReset)
             machine.cause = machine.WDT_RESET if wdt else machine.PWRON_RESET
