@@ -46,7 +46,7 @@ class Port:
         self.root, self.say = root, say
         self.wall0 = None  # wall time at the virtual clock's ms 0
         self.pending = b""  # what came after a Ctrl-C: the REPL's
-        self.at_repl = False  # the REPL, not the firmware, reads the port
+        self.at_repl = False  # True: the REPL, not the firmware, reads the port
 
     def write(self, buf, off=0, n=-1):
         # The console's bytes (World's out), as a board's USB port takes them.
