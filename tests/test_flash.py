@@ -254,7 +254,8 @@ def test_quiesce_rides_out_a_usb_port_that_vanishes_with_the_reset():
 
 
 def fake_port(device, vid, description):
-    return SimpleNamespace(device=device, vid=vid, description=description)
+    # A USB port as comports() lists it: a vendor and a product ID (serialport's auto).
+    return SimpleNamespace(device=device, vid=vid, pid=5, description=description)
 
 
 def test_no_board_and_two_boards(monkeypatch, capsys):
@@ -267,8 +268,8 @@ def test_no_board_and_two_boards(monkeypatch, capsys):
                  fake_port("/dev/ttyUSB0", 0x10C4, "CP2102")])
     assert cli.main(["flash"]) == 2
     assert capsys.readouterr().err == (
-        "glide flash: 2 boards found: /dev/ttyACM0 (Board in FS mode), /dev/ttyUSB0 (CP2102): "
-        "pick one with --port\n")
+        "glide flash: 2 USB serial ports found: /dev/ttyACM0 (Board in FS mode), /dev/ttyUSB0 "
+        "(CP2102): pick one with --port\n")
 
 
 def test_dry_run_prints_the_plan_and_touches_no_board(monkeypatch, tmp_path, good_config,
