@@ -162,16 +162,13 @@ def run(args):
         return 2
     try:
         scn = load(args.scenario)
-        # The firmware's defaults, boot window included: glide flash stops a board in it.
-        config = sim.read_config(args.config) if args.config else {}
-        if not isinstance(config, dict):
-            raise ValueError("%s: a board config is a JSON object of settings" % args.config)
-        if args.mode:
-            config["mode"] = args.mode.upper()
-        if args.level is not None:
-            config["level"] = args.level
-    except (ScenarioError, OSError, ValueError) as e:
+    except ScenarioError as e:
         print("glide sim: %s" % e, file=sys.stderr)
+        return 2
+    # Over the firmware's defaults, not BOARD_CONFIG's boot_ms 0: glide flash stops a
+    # board in its boot window.
+    config = sim.settings(args, scn)
+    if config is None:
         return 2
     # A terminal's Ctrl-C or a kill: the symlink goes too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

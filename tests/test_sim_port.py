@@ -187,3 +187,9 @@ def test_a_reset_runs_the_main_py_copied_into_the_board_folder(sim, tmp_path):
     r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "fs", "cat",
                         ":ran.txt"], capture_output=True, text=True, timeout=WAIT)
     assert r.stdout.strip() == "from the board folder", r.stdout + r.stderr
+
+
+def test_a_config_plain_glide_sim_refuses_is_refused_too():
+    r = glide("sim", "--port", "--config", '{"hz": 7}')
+    assert r.returncode == 2
+    assert "hz: 7 is outside 50..1000" in r.stderr
