@@ -82,7 +82,7 @@ def test_pip_install_outside_the_checkout_gives_a_working_glide(tmp_path):
 
 
 def test_make_run_is_glide_sim_as_the_readme_says():
-    r = subprocess.run(["make", "-n", "run", "ARGS=--scenario auto-off"], cwd=ROOT,
+    r = subprocess.run(["make", "--no-print-directory", "-n", "run", "ARGS=--scenario auto-off"], cwd=ROOT,
                        capture_output=True, text=True, check=True, timeout=60)
     assert r.stdout.splitlines()[-1] == ".venv/bin/glide sim --scenario auto-off"
     with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
