@@ -323,7 +323,7 @@ def copy(port, items):
 
 
 def add_arguments(p):
-    p.add_argument("--port", help="serial port (default: the one board plugged in)")
+    serialport.add_argument(p)
     p.add_argument("--board", choices=sorted(BOARD_FILES),
                    help="pin map to copy (default: from the board's sys.platform)")
     p.add_argument("--config", metavar="FILE|JSON",
