@@ -280,10 +280,14 @@ def run_code(code, emit, shift=DEFAULT_SHIFT, realtime=False, timeout=60):
 
     image = build(quiet=True)
     with Emulator(image, shift, realtime) as emu:
-        # A read timeout: mpremote's reads block forever on a board that says nothing.
+        # A read timeout while the raw REPL is entered: mpremote's reads block
+        # forever on a board that says nothing (a CI run hung 15 min there).
         link = SerialTransport(emu.port, baudrate=115200, timeout=READ_TIMEOUT_S)
         try:
             link.enter_raw_repl(soft_reset=False)
+            # Running, a scenario may print nothing for longer (emuworld's
+            # output comes in bursts): follow() has its own silence timeout.
+            link.serial.timeout = None
             link.exec_raw_no_follow(code)
             line = bytearray()
 
