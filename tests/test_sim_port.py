@@ -22,6 +22,11 @@ def glide(*args, timeout=WAIT):
                           capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
 
+def mpremote(port, *args):
+    return subprocess.run([sys.executable, "-m", "mpremote", "connect", port, *args],
+                          capture_output=True, text=True, timeout=WAIT)
+
+
 class Sim:
     """`glide sim --port PATH` running: .path its symlink, .said() its stdout lines."""
 
@@ -99,8 +104,7 @@ def test_send_status_gets_a_status_line(sim):
 
 def test_mpremote_exec_at_the_repl_and_the_watchdog_after(sim):
     assert glide("send", "--port", sim.path, "--timeout", "10", "status").returncode == 0
-    r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "exec",
-                        "print(1+1)"], capture_output=True, text=True, timeout=WAIT)
+    r = mpremote(sim.path, "exec", "print(1+1)")
     assert r.returncode == 0, r.stdout + r.stderr
     assert r.stdout.strip() == "2"
     sim.wait_for("stopped by Ctrl-C on the port: at its REPL, its watchdog armed")
@@ -113,9 +117,7 @@ def test_mpremote_exec_at_the_repl_and_the_watchdog_after(sim):
 def test_mpremote_ls_and_cp_see_the_board_folder(sim, tmp_path):
     src = tmp_path / "note.txt"
     src.write_text("hello")
-    r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "fs", "cp",
-                        str(src), ":note.txt", "+", "ls"], capture_output=True, text=True,
-                       timeout=WAIT)
+    r = mpremote(sim.path, "fs", "cp", str(src), ":note.txt", "+", "ls")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "glide.json" in r.stdout and "note.txt" in r.stdout
 
@@ -179,13 +181,10 @@ def test_a_file_at_path_is_left_alone(tmp_path):
 def test_a_reset_runs_the_main_py_copied_into_the_board_folder(sim, tmp_path):
     main = tmp_path / "main.py"
     main.write_text("open('ran.txt', 'w').write('from the board folder')\n")
-    r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "fs", "cp",
-                        str(main), ":main.py", "+", "reset"], capture_output=True, text=True,
-                       timeout=WAIT)
+    r = mpremote(sim.path, "fs", "cp", str(main), ":main.py", "+", "reset")
     assert r.returncode == 0, r.stdout + r.stderr
     sim.wait_for("main.py ended: at its REPL")  # as a board's, when main.py returns
-    r = subprocess.run([sys.executable, "-m", "mpremote", "connect", sim.path, "fs", "cat",
-                        ":ran.txt"], capture_output=True, text=True, timeout=WAIT)
+    r = mpremote(sim.path, "fs", "cat", ":ran.txt")
     assert r.stdout.strip() == "from the board folder", r.stdout + r.stderr
 
 
