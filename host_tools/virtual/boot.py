@@ -33,10 +33,13 @@ def run(steps, end_ms, out, frame_ms=0, port=None):
     # in the VM). port: the pty a host attaches to (host_tools/simport.py):
     # port.pace is a clock hook at every boot; a Ctrl-C it raises, or main.py
     # returning, leaves the board in port.stopped(e), its REPL, which returns
-    # the reset cause the board boots again with.
+    # the reset cause the board boots again with. Or the browser page's port
+    # (live.py), which puts what arrives into port.world's player.
     cfg, _ = config.load()  # the firmware reports the errors itself
     lines = None if hasattr(out, "write") else world.Lines(out)
     w = world.World(steps, end_ms, lines or out, cfg, frame_ms)
+    if port:
+        port.world = w
     while True:
         if port:
             vtime.hook(port.pace)
