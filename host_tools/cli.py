@@ -2,7 +2,7 @@
 import argparse
 import sys
 
-from . import bench, check, emu, flash, monitor, plot, send, sim, size, version
+from . import bench, check, emu, flash, monitor, plot, send, sim, size, version, web
 
 COMMANDS = {
     "sim": sim,
@@ -14,6 +14,7 @@ COMMANDS = {
     "plot": plot,
     "bench": bench,
     "emu": emu,
+    "web": web,
 }
 
 
