@@ -79,6 +79,11 @@ def test_pip_install_outside_the_checkout_gives_a_working_glide(tmp_path):
     assert os.path.exists(os.path.join(wasm, "package-lock.json"))
     if shutil.which("node"):
         assert "npm ci --prefix %s" % wasm in r.stderr
+    # glide web's page is in the wheel; its npm packages (the VM, uPlot) are wasm/'s.
+    for f in ("index.html", "page.mjs", "board.mjs", "style.css"):
+        assert os.path.exists(os.path.join(os.path.dirname(wasm), "web", f)), f
+    r = run("web")
+    assert r.returncode == 2 and "npm ci --prefix %s" % wasm in r.stderr
 
 
 def test_make_run_is_glide_sim_as_the_readme_says():
