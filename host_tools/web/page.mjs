@@ -170,7 +170,7 @@ const plot = new uPlot({
   width: $("plot").clientWidth || 800, height: 320,
   scales: { x: { time: false }, uA: { range: [0, 760] }, ohm: { distr: 3, range: [100, 3e6] } },
   axes: [{ label: "s" }, { scale: "uA", label: "uA" },
-         { scale: "ohm", side: 1, label: "ohm", grid: { show: false } }],
+         { scale: "ohm", side: 1, label: "ohm", size: 70, grid: { show: false } }],
   series: [{ label: "t (s)" },
            { label: "resistance", scale: "ohm", stroke: "#555", width: 1, points: NO_POINTS },
            { label: "target", scale: "uA", stroke: "#1f77b4", dash: [6, 4], width: 1.2,
