@@ -98,8 +98,9 @@ LOG_BUF = 512  # the emulated micro:bit's glide.json log_buf: a 2 KB ring is a f
 FULL_RAM = 16384  # the nRF51822's whole RAM: the budget tried when the micro:bit's heap is too small
 
 
-def qemu_figures(shift, budget, modes=(0, 1, 2, 3), alloc_ticks=10000, say=None):
-    """Run emubench on the emulated board; {key: [values...]} per result line."""
+def emu_figures(run_code, budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000, say=None):
+    """Run emubench on an emulated board with run_code(code, emit) (emu's at a shift, or
+    picosim's); {key: [values...]} per result line."""
     got = {}
 
     def take(line):
@@ -111,18 +112,28 @@ def qemu_figures(shift, budget, modes=(0, 1, 2, 3), alloc_ticks=10000, say=None)
             got.setdefault(words[0], []).append([int(w) for w in words[1:] if w.lstrip("-").isdigit()])
             if say and words[0] in ("controller", "rate"):
                 say(".")
-    emu.run_code("import emubench\nemubench.run(%d, %d, %r, %d)\n"
-                 % (budget, LOG_BUF, tuple(modes), alloc_ticks), take, shift=shift, timeout=300)
+    run_code("import emubench\nemubench.run(%d, %d, %r, %d)\n"
+             % (budget, log_buf, tuple(modes), alloc_ticks), take)
     return got
+
+
+def qemu_figures(shift, budget, modes=(0, 1, 2, 3), alloc_ticks=10000, say=None):
+    """emu_figures on the emulated micro:bit at -icount shift."""
+    return emu_figures(lambda code, emit: emu.run_code(code, emit, shift=shift, timeout=300),
+                       budget, LOG_BUF, modes, alloc_ticks, say)
 
 
 def qemu_table(shift, got, budget, out=print):
     """The bench table for one shift from qemu_figures."""
-    ns = 1 << shift
     out("emulated micro:bit: MicroPython 1.25 qemu port, Cortex-M0, -icount shift=%d "
-        "(%d ns an instruction: %s)" % (shift, ns, emu.SHIFTS[shift]))
+        "(%d ns an instruction: %s)" % (shift, 1 << shift, emu.SHIFTS[shift]))
     out("heap budget %d B, glide.json log_buf %d, 200 Hz, level 5, moist skin (12 kohm)"
         % (budget, LOG_BUF))
+    emu_table(got, 1 << shift, out)
+
+
+def emu_table(got, ns, out=print):
+    """The rows of the bench table from emu_figures; ns: emulated ns a cycle."""
     modes = [r[0] for r in got["controller"]]
     out("%-44s" % "" + "".join("%10s" % MODES[m] for m in modes))
 
@@ -138,7 +149,8 @@ def qemu_table(shift, got, budget, out=print):
     row("overruns in 1000 ticks", "loop", lambda r: r[3])
     row("heap free after start-up, B", "free_after_startup", lambda r: r[1])
     row("heap free in treatment, B", "alloc", lambda r: r[4])
-    row("heap allocated per tick, B (freed at once)", "alloc", lambda r: "%.1f" % (r[2] / r[1]))
+    row("heap allocated per tick, B (freed at once)", "alloc",
+        lambda r: "%.1f" % (r[2] / r[1]) if r[2] >= 0 else "n/a")  # -1: no mem_total
     row("garbage per tick, B", "alloc", lambda r: "%.2f" % (r[3] / r[1]))
     row("ticks measured for the heap", "alloc", lambda r: r[1])
     row("contact loss -> output 0, us", "latency", lambda r: r[1])

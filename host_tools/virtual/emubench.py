@@ -1,7 +1,8 @@
-# glide bench --target qemu, on the emulated board: the firmware's own Loop,
-# Controller, Console and board_qemu, timed on the chip's instruction-counted
-# clock, so every figure is the same on every run. Frozen into the image beside
-# emuworld; host_tools/bench.py starts it over the REPL and prints the table.
+# glide bench --target qemu|pico, on an emulated board: the firmware's own
+# Loop, Controller, Console and board (board_qemu on the micro:bit, board_pico
+# on the Pico), timed on the chip's own deterministic clock, so every figure is
+# the same on every run. Frozen into both images; host_tools/bench.py starts it
+# over the REPL and prints the table.
 # Each result is one line "key value..." on the console.
 # The firmware is imported only once the ballast is in place: its modules'
 # RAM counts against the budget, as on a real board.
@@ -15,9 +16,6 @@ import time
 
 
 def _setup(hz, mode, log_buf):
-    import board_qemu
-    import glide_hw as machine  # the machine (firmware/qemu/machine.py)
-    import hw
     import config
     import loop
     from console import Console
@@ -25,14 +23,24 @@ def _setup(hz, mode, log_buf):
     cfg = config.defaults()
     cfg["hz"] = hz
     cfg["log_buf"] = log_buf
-    board = board_qemu.make(cfg)
-    # The skin on the ADC: counts for moist skin, whose last bit the C ADC
-    # flips on every read (a live sensor: a reading that never changes is the
-    # stuck-sensor fault), as on a real board with no Python call per read.
-    u = 32768
-    while hw.pot_ohm(board.pot, u) > 12000:  # once, at set-up
-        u -= 64
-    machine.adc(u, 1)
+    board = __import__("board_pico" if sys.platform == "rp2" else "board_qemu").make(cfg)
+    # The skin on the ADC, moist (12 kohm) and live: a reading that never
+    # changes is the stuck-sensor fault. On the Pico the runner drives the ADC
+    # from outside the chip (host_tools/pico/scenario.mjs): "@skin" lines are
+    # a scenario's skin steps to it, acted on as their last byte leaves the
+    # UART. (Inline, as below: one more global took 32 B of the micro:bit's
+    # heap from the firmware's figures.)
+    if sys.platform == "rp2":
+        print("@skin 12000")
+    else:
+        # Counts for 12 kohm, whose last bit the C ADC flips on every read,
+        # as on a real board with no Python call per read.
+        import glide_hw as machine  # the machine (firmware/qemu/machine.py)
+        import hw
+        u = 32768
+        while hw.pot_ohm(board.pot, u) > 12000:  # once, at set-up
+            u -= 64
+        machine.adc(u, 1)
     con = Console(board.port, cfg["log_buf"], cfg["log_bytes"], hz)
     ctl = Controller(con, **config.core(cfg))
     # As main.py does: config is dropped before the loop, its heap freed.
@@ -56,17 +64,21 @@ def _treat(ctl, lp):
 
 def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
     # budget: the heap (bytes) to leave the firmware, as on a real micro:bit:
-    # the rest of this image's heap is taken by a ballast first. log_buf: the
+    # the rest of this image's heap is taken by a ballast first (0: none, the
+    # port's own heap, as on the Pico). log_buf: the
     # console's ring (glide.json's log_buf). Few local names: this frame is on
     # the heap (4 B a name) while the firmware's free heap is measured.
-    from micropython import mem_total
+    # None on a port built without MICROPY_MEM_STATS (the Pico's). Not a
+    # try: its handler grew this frame by 16 B of the micro:bit's heap.
+    mem_total = getattr(__import__("micropython"), "mem_total", None)
     gc.collect()
     # Its own header (16 B) is not the firmware's.
-    ballast = bytearray(max(0, gc.mem_free() + gc.mem_alloc() - budget - 16))  # noqa: F841
+    ballast = bytearray(max(0, gc.mem_free() + gc.mem_alloc() - budget - 16) if budget else 0)  # noqa: F841
     gc.collect()
     print("heap budget", budget, "free_at_start", gc.mem_free())
     for m in ("machine", "limits", "contact", "waveform", "telemetry", "controller",
-              "commands", "config", "console", "loop", "hw", "board_qemu"):
+              "commands", "config", "console", "loop", "hw",
+              "board_pico" if sys.platform == "rp2" else "board_qemu"):
         __import__(m)
         gc.collect()
         print("import", m, gc.mem_free())
@@ -98,7 +110,7 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
               lp.late_max, lp.exec_sum // (lp.ticks * 50))
         # Heap: bytes allocated per tick (all, freed or not), and garbage left.
         gc.collect()
-        t0 = mem_total()
+        t0 = mem_total() if mem_total else 0
         gc.disable()
         kept = 0
         done = 0
@@ -109,7 +121,7 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
             done += 500
             gc.collect()
         gc.enable()
-        print("alloc", mode, done, mem_total() - t0, kept, gc.mem_free())
+        print("alloc", mode, done, mem_total() - t0 if mem_total else -1, kept, gc.mem_free())
         # Contact loss to output 0: from the read that sees it to the PWM write,
         # taken while the output is lit (LIFT's square wave has dark half-periods).
         while ctl.out == 0 and ctl.state == 3:
@@ -135,7 +147,10 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
 
         adc = board.adc = Watch(board.adc)
         out = board.out = Watch(board.out)
-        __import__("glide_hw").adc(65535)  # the machine (firmware/qemu/machine.py)
+        if sys.platform == "rp2":  # the open circuit (the ADC's top rail)
+            print("@skin open")
+        else:
+            __import__("glide_hw").adc(65535)
         t0 = lp.ticks
         lp.run(1)
         board.adc = adc.dev
@@ -157,5 +172,6 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
         if over:
             break
         best = hz
-    __import__("glide_hw").adc(65535)
+    if sys.platform != "rp2":  # the emulated micro:bit's ADC back to open
+        __import__("glide_hw").adc(65535)
     print("best_rate", best)
