@@ -8,6 +8,7 @@ the GPIO and PWM registers and checks every status line against them. This modul
 it what it must not copy: the pins, what the firmware reads for each conversion and the
 duty it writes for each uA, all worked out with the firmware's own code.
 """
+import functools
 import importlib
 import json
 import os
@@ -38,6 +39,7 @@ def _gpio(pin):
     raise PicoError("pin %r is not in %s" % (pin, PINS_CSV))
 
 
+@functools.cache
 def spin(elf):
     """The busy-wait at the end of the rp2 port's mp_hal_delay_us in the image elf, for
     scenario.mjs to jump over: {pc: its loop's head, lo, hi: the registers holding the
@@ -85,14 +87,16 @@ def job(scn, config, frame_ms=0):
     }
 
 
-def _run(job, emit):
-    """scenario.mjs with job on the Pico image; emit(line) gets each console line."""
+def run(job_, emit):
+    """scenario.mjs with job_ (job() made it; a 'code' key: that code over the raw REPL
+    instead of a scenario) on a fresh emulated Pico; emit(line) gets each console line."""
     from . import emu
-    bootrom, image = emu.pico_build(quiet=True)
+    bootrom, image, elf = emu.pico_build(quiet=True)
+    job_ = dict(job_, spin=spin(elf))
     proc = subprocess.Popen(["node", os.path.join(HERE, "scenario.mjs"), bootrom, image],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
-    proc.stdin.write(json.dumps(job))
+    proc.stdin.write(json.dumps(job_))
     proc.stdin.close()
     for line in proc.stdout:
         emit(line.rstrip("\n"))
@@ -104,17 +108,10 @@ def _run(job, emit):
         raise PicoError("the emulated Pico stopped (status %d):\n%s" % (proc.returncode, err.strip()))
 
 
-def run_scenario(job_, emit):
-    """Play a scenario's job (job() made it) on a fresh emulated Pico."""
-    _run(job_, emit)
-
-
 def run_code(code, emit):
-    """Run code over the raw REPL of a freshly booted emulated Pico (a new, empty flash),
-    its ADC reading the skin that '@skin OHMS|open' lines ask for, on the default pot."""
+    """Run code over the raw REPL of a freshly booted emulated Pico (an empty flash), its
+    ADC reading the skin that '@skin OHMS|open' lines ask for, on the default pot."""
     from . import scenario, sim
-    scn = scenario.Scenario("code", "code", [], 0)
     with sim._board({}):
-        j = job(scn, {})
-    j["code"] = code
-    _run(j, emit)
+        j = job(scenario.Scenario("code", "code", [], 0), {})
+    run(dict(j, code=code), emit)

@@ -144,6 +144,10 @@ class World {
       this.err.push(b);
       return;
     }
+    if (this.ends === 2 && b === 62) {
+      this.ends++; // the raw REPL's prompt for the next code
+      return;
+    }
     if (!this.text.length) this.from = this.slept;
     if (b !== 10) {
       this.text.push(b);
@@ -285,7 +289,7 @@ class World {
     this.err = [];
     this.ends = 0;
     this.live = true;
-    this.waitFor(() => this.ends >= 2, 'end of the code');
+    this.waitFor(() => this.ends > 2, 'end of the code');
     this.live = false;
     this.ends = null;
     return Buffer.from(this.err).toString('latin1');
