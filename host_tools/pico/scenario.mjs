@@ -161,7 +161,9 @@ class World {
       this.skin.set(v === 'open' ? v : Number(v));
     } else if (this.live) {
       this.say(line);
-      if (line.startsWith('S ')) this.check(line);
+      // The firmware's loop shows the LEDs each tick; glide bench's code drives
+      // its controller alone, too.
+      if (line.startsWith('S ') && this.job.code === undefined) this.check(line);
     }
   }
 
