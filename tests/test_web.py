@@ -175,7 +175,8 @@ def test_slider_into_contact_ramps_the_led_up_and_lift_off_zeroes_it_in_the_next
     assert [f for f in frames(page) if f["t"] <= lift][-1]["out"] > 0
 
 
-@pytest.mark.parametrize("name", ["normal", "buttons"])
+# make test plays normal; CI also buttons (its presses come as the page's do, as steps)
+@pytest.mark.parametrize("name", ["normal", pytest.param("buttons", marks=pytest.mark.slow)])
 def test_scenario_in_the_page_logs_what_glide_sim_micropython_does(page, name, tmp_path):
     page.check("input[name=speed][value='0']")
     page.select_option("#scenario", name)
