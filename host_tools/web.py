@@ -70,7 +70,10 @@ def resolve(url_path):
         return None
     else:
         path = os.path.join(root, *parts[1:])
-    return path if os.path.isfile(path) else None
+    try:
+        return path if os.path.isfile(path) else None
+    except ValueError:  # a NUL in the path
+        return None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):

@@ -105,7 +105,7 @@ def test_server_serves_the_vm_and_the_files_with_their_types_and_nothing_else(ur
     assert headers["Cross-Origin-Embedder-Policy"] == "require-corp"
     assert fetch(url + "fw/main.py")[0] == 200 and fetch(url + "virtual/live.py")[0] == 200
     for path in ("fw/../pyproject.toml", "fw/%2e%2e/pyproject.toml", "npm/.package-lock.json",
-                 "npm/uplot/../../package.json", "nothing.html"):
+                 "npm/uplot/../../package.json", "nothing.html", "fw/main%00.py"):
         assert fetch(url + path)[0] == 404, path
     site = json.loads(fetch(url + "site.json")[2])
     assert [s["name"] for s in site["scenarios"]] == library()
@@ -234,3 +234,17 @@ def test_screenshots_at_rest_and_in_treatment_are_not_blank(page, tmp_path):
             shutil.copy(path, os.path.join(DOCS, SHOTS[what]))
     for name in SHOTS.values():
         assert not_blank(os.path.join(DOCS, name)), name
+
+
+
+def test_typed_lines_past_the_shared_buffer_all_reach_the_board_in_order(page):
+    # 80 lines of 60 B while a new board loads (the worker takes none yet): more than
+    # the 4 KB the page and the worker share
+    page.evaluate("""() => { document.getElementById('play').click();
+      for (let i = 0; i < 80; i++) {
+        document.getElementById('cmd').value = 'mode m' + String(i).padStart(2, '0') + 'x'.repeat(50);
+        document.getElementById('cmdline').requestSubmit(); } }""")
+    wait(page, "glide.log.filter(l => l.startsWith('ERR')).length >= 80")
+    replies = [l for l in page.evaluate("glide.log") if l.startswith(("OK", "ERR"))]
+    assert [r.split(": ", 1)[1][:3].lower() for r in replies] == ["m%02d" % i for i in range(80)]
+    assert page.errors == []

@@ -7,6 +7,7 @@ const LIVE_END_MS = 1 << 29; // a live board runs on (6 days) until the page run
 const WINDOW_MS = 60000; // the live plot's span
 const MAX_POINTS = 30000; // a scenario's plot keeps this many status lines (50 min at 10 Hz)
 const CONSOLE_LINES = 400;
+const MAX_FRAMES = 3000; // the LED frames kept: a minute at 1x
 const $ = (id) => document.getElementById(id);
 const encoder = new TextEncoder();
 const g = (window.glide = {});
@@ -66,10 +67,16 @@ function send(kind, value) {
 
 function flush() {
   if (!queue.length || Atomics.load(ctl, LEN)) return; // the worker has not taken the last
-  const bytes = encoder.encode(queue.join("\n") + "\n");
-  queue = [];
-  data.set(bytes);
-  Atomics.store(ctl, LEN, bytes.length);
+  let n = 0; // as many steps as data holds; the rest at the next flush
+  while (queue.length) {
+    const bytes = encoder.encode(queue[0] + "\n");
+    if (n + bytes.length > data.length) break;
+    data.set(bytes, n);
+    n += bytes.length;
+    queue.shift();
+  }
+  if (!n) { say(`# too long for the board's input: ${queue.shift().slice(0, 80)}...`); return; }
+  Atomics.store(ctl, LEN, n);
   Atomics.add(ctl, WAKE, 1);
   Atomics.notify(ctl, WAKE);
 }
@@ -79,6 +86,7 @@ function line(text) {
   if (text.startsWith("@ ")) {
     const f = fields(text);
     g.frames.push({ t: +f.t, out: +f.out, pos: +f.pos, neg: +f.neg, status: +f.status });
+    if (g.frames.length > 2 * MAX_FRAMES) g.frames.splice(0, MAX_FRAMES);
     return;
   }
   g.log.push(text);
@@ -218,6 +226,7 @@ for (const name of ["contact", "mode"]) {
 }
 $("start").onclick = () => send("command", "start");
 $("stop").onclick = () => send("command", "stop");
+$("reset").onclick = () => send("command", "reset");
 $("level").onchange = (e) => send("command", `level ${e.target.value}`);
 $("mode").onchange = (e) => send("command", `mode ${e.target.value}`);
 $("cmdline").onsubmit = (e) => {
