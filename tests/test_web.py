@@ -151,7 +151,8 @@ def frames(page):
     return page.evaluate("glide.frames")
 
 
-def test_slider_into_contact_ramps_the_led_up_and_lift_off_zeroes_it_in_the_next_frame(page, virtual):
+def test_slider_into_contact_ramps_the_led_up_and_lift_off_zeroes_it_in_the_next_frame(page, virtual,
+                                                                                      tmp_path):
     hw = virtual("hw")
     page.click("#start")
     wait(page, "glide.log.includes('OK start')")
@@ -173,6 +174,9 @@ def test_slider_into_contact_ramps_the_led_up_and_lift_off_zeroes_it_in_the_next
     after = [f for f in frames(page) if f["t"] > lift]
     assert after[0]["out"] == 0 and after[0]["t"] <= lift + web.FRAME_MS
     assert [f for f in frames(page) if f["t"] <= lift][-1]["out"] > 0
+    log = tmp_path / "live.log"
+    log.write_text("\n".join(page.evaluate("glide.log")) + "\n")
+    assert cli.main(["check", str(log)]) == 0
 
 
 # make test plays normal; CI also buttons (its presses come as the page's do, as steps)
