@@ -23,6 +23,7 @@ const CYCLE_NS = 8; // clk_sys 125 MHz (pico.mjs)
 const SILENT_NS = 10000 * MS; // a board that says nothing this long is dead
 const WATCHDOG = 0x40058000; // its LOAD (0x04) is written by every wdt.feed(): a tick's end
 const TIMER = 0x40054000; // its ALARM0..3 (0x10..0x1c) are armed by every sleep of 1 ms or more
+
 class World {
   constructor(pico, job) {
     this.pico = pico;
