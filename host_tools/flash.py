@@ -23,7 +23,9 @@ import serial
 
 from . import FIRMWARE, manifest, mpy, serialport, sim
 
-PLATFORMS = {"rp2": "pico", "esp32": "esp32"}  # sys.platform -> --board, as in main.BOARDS
+# sys.platform -> --board, as in main.BOARDS; webassembly: glide sim --port in the
+# MicroPython VM, whose virtual board has the Pico's pins
+PLATFORMS = {"rp2": "pico", "esp32": "esp32", "webassembly": "pico"}
 BOARD_FILES = {"pico": "board_pico.py", "esp32": "board_esp32.py"}
 MAIN = "main.py"  # MicroPython runs main.py at boot, never main.mpy: it stays source
 CONFIG = "glide.json"

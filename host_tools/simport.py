@@ -9,9 +9,10 @@ watchdog still resets the board wdt_ms later. The board's filesystem is a folder
 its glide.json; what mpremote or glide flash copy there is first on the path at the next
 boot (a soft reboot, machine.reset() or the watchdog), so the board runs it.
 
-CPython runtime only: the MicroPython VM runs a program to its end under Node with no
-input it could poll meanwhile (its own REPL fed from the pty is left to do), and the
-emulated micro:bit has a pty of its own (glide emu start).
+With --runtime micropython the firmware runs in the MicroPython VM under Node instead
+(host_tools/wasm/port.mjs, ptyport.py), which reads the pty itself, and a Ctrl-C gives
+the VM's own REPL; its filesystem is the VM's, in memory. The emulated micro:bit has a
+pty of its own (glide emu start).
 """
 import os
 import select
@@ -100,10 +101,9 @@ class Port:
         if e is not None and not isinstance(e, PtyInterrupt):
             raise e  # this process's own Ctrl-C: the sim stops
         self.at_repl = True  # the pace hook leaves the port's input to the REPL
-        armed = any(isinstance(getattr(h, "__self__", None), machine.WDT) for h in vtime.hooks)
         self.say("%s: at its REPL, %s" % (
             "stopped by Ctrl-C on the port" if e else "main.py ended",
-            "its watchdog armed" if armed else "no watchdog armed"))
+            "its watchdog armed" if machine.wdt else "no watchdog armed"))
         board = BoardRepl(self)
         board.write((INTERRUPTED if e else b"") + board.banner)
         data, self.pending = self.pending, b""
@@ -152,9 +152,10 @@ class BoardRepl(repl.Repl):
 def run(args):
     from . import sim
     from .scenario import ScenarioError, load
-    if args.runtime != "cpython":
-        print("glide sim: --port runs the CPython virtual board only (for the emulated "
-              "micro:bit on a pty: glide emu start)", file=sys.stderr)
+    from .vm import VMError
+    if args.runtime == "qemu":
+        print("glide sim: --port runs the virtual board on CPython or in the MicroPython VM "
+              "(for the emulated micro:bit on a pty: glide emu start)", file=sys.stderr)
         return 2
     if args.speed or args.record:
         print("glide sim: --port runs in real time and its log goes to the port: record "
@@ -184,16 +185,22 @@ def run(args):
                     raise OSError("--port %s: a file is there, not a link: give another "
                                   "PATH" % args.port)
                 os.symlink(port.path, link)
-            print("glide sim: the virtual board, in real time, on %s%s\n"
+            vm = args.runtime == "micropython"
+            print("glide sim: the virtual board, %sin real time, on %s%s\n"
                   "glide sim: its filesystem: %s (glide flash and mpremote copy there)\n"
                   "glide sim: attach: glide monitor --port %s, or mpremote connect %s; "
-                  "Ctrl-C here stops it" % (port.path, " (%s)" % link if link else "", root,
-                                            link or port.path, link or port.path), flush=True)
-            sys.path.insert(1, root)  # after the virtual hardware, before firmware/
-            import boot
+                  "Ctrl-C here stops it" % (
+                      "in the MicroPython VM, " if vm else "", port.path,
+                      " (%s)" % link if link else "",
+                      "the VM's, in memory, from " + root if vm else root,
+                      link or port.path, link or port.path), flush=True)
+            import boot  # first: the virtual hardware that check_sensor's firmware imports
             sim.check_sensor(scn)
+            if vm:
+                return _in_vm(scn, root, port)
+            sys.path.insert(1, root)  # after the virtual hardware, before firmware/
             boot.run(scn.steps, NEVER_MS, port, 0, port)
-        except (ScenarioError, OSError) as e:
+        except (ScenarioError, OSError, VMError) as e:
             print("glide sim: %s" % e, file=sys.stderr)
             return 2
         except KeyboardInterrupt:
@@ -205,3 +212,17 @@ def run(args):
             os.close(port.slave)
     return 0
 
+
+
+def _in_vm(scn, root, port):
+    # The board in the MicroPython VM under Node, which has the pty's master; this
+    # process waits (a Ctrl-C or kill here stops Node too).
+    from . import vm
+    with tempfile.TemporaryDirectory(prefix="glide-steps-") as steps:
+        proc = vm.port_process(root, scn.steps, port.master, steps)
+        try:
+            return 0 if proc.wait() == 0 else 1
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                proc.wait()

@@ -34,12 +34,29 @@ def check():
                       "(`make setup` in a checkout)" % HERE)
 
 
-def command(board_dir):
-    """The node command line that runs the code on its stdin in the VM with firmware/ and
-    the virtual board."""
-    return ["node", os.path.join(HERE, "run.mjs"), "--mount", FIRMWARE + ":/fw",
+def command(board_dir, runner="run.mjs"):
+    """The node command line that runs the code on its stdin (run.mjs) or its last
+    argument (port.mjs) in the VM with firmware/ and the virtual board."""
+    return ["node", os.path.join(HERE, runner), "--mount", FIRMWARE + ":/fw",
             "--mount", VIRTUAL + ":/virtual", "--mount", board_dir + ":/board",
             "--cwd", "/board", "-"]
+
+
+def port_process(board_dir, steps, pty_fd, sim_dir):
+    """The virtual board in the VM on the pty whose master is pty_fd (glide sim --port):
+    host_tools/wasm/port.mjs running boot.run with ptyport.Port for a hook, the scenario's
+    steps at virtual ms 0 and no end (the 10**9 ms of simport.NEVER_MS). Its stdout is
+    the sim's own lines. sim_dir: a folder for the steps, outside the board's."""
+    check()
+    with open(os.path.join(sim_dir, STEPS), "w") as f:
+        f.writelines(json.dumps(step) + "\n" for step in steps)
+    code = ("import sys\nsys.path[:0] = ['/virtual', '/board', '/fw', '/port']\n"
+            "import boot\nimport ptyport\nport = ptyport.Port()\n"
+            "boot.run(boot.steps_file('/sim/%s'), 10 ** 9, port, 0, port)\n" % STEPS)
+    cmd = command(board_dir, "port.mjs")[:-1] + [
+        "--mount", HERE + ":/port", "--mount", sim_dir + ":/sim", code]
+    return subprocess.Popen(cmd, pass_fds=(pty_fd,),
+                            env=dict(os.environ, GLIDE_PTY_FD=str(pty_fd)))
 
 
 def run_code(code, emit, board_dir):

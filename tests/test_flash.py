@@ -146,7 +146,7 @@ def test_unknown_platform_is_refused(board, capsys):
     b = board("--platform", "linux")
     assert cli.main(["flash", "--port", b.path]) == 2
     assert capsys.readouterr().err == ("glide flash: the board on %s is 'linux': glide knows "
-                                       "rp2 (pico), esp32 (esp32)\n" % b.path)
+                                       "rp2 (pico), esp32 (esp32), webassembly (pico)\n" % b.path)
 
 
 def test_bad_config_flashes_nothing(board, tmp_path, capsys):

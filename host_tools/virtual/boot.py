@@ -63,6 +63,8 @@ def run(steps, end_ms, out, frame_ms=0, port=None):
             sys.modules.pop(name, None)
         del vtime.hooks[1:]  # the world's hook stays, the old WDT's (and port's) go
         machine.pins.clear()
+        machine.wdt = None
+        del machine.timers[:]
     if lines:
         lines.flush()
 

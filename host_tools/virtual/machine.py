@@ -1,5 +1,5 @@
 # Virtual machine module: the parts of MicroPython's machine API that glide's
-# boards use (Pin, PWM, ADC, WDT), with their state kept where the virtual
+# boards use (Pin, PWM, ADC, WDT, and at the REPL Timer and reset), with their state kept where the virtual
 # world (world.py) can read the outputs and set the inputs.
 import vtime
 
@@ -82,26 +82,74 @@ class ADC:
         return self.u16
 
 
+wdt = None  # the armed watchdog: boot.py disarms it at a reboot
+
+
 class WDT:
     # Resets the virtual board if not fed within timeout ms of virtual time.
+    # The chip has one: a second WDT(timeout=) re-arms it with that timeout, as
+    # rp2's does (it cannot be disarmed).
     def __init__(self, id=0, timeout=5000):
+        global wdt
+        if wdt is None:
+            vtime.hook(_watch)
+        wdt = self
         self.timeout = timeout
         self.feed()
-        vtime.hook(self._check)
 
     def feed(self):
         # The clock's ms and us: one us count would pass 2**30 (vtime.py).
         self.ms = vtime.ms
         self.us = vtime.us
 
-    def _check(self, ms):
-        # A clock hook: resets the board once more than timeout has passed
-        # unfed; otherwise asks to be run again when it could have (every
-        # advance within the ms it expires in).
-        due = self.ms + self.timeout
-        if ms > due or ms == due and vtime.us > self.us:
-            raise WatchdogReset(ms)
-        return due
+
+def _watch(ms):
+    # A clock hook: resets the board once more than timeout has passed unfed;
+    # otherwise asks to be run again when it could have (every advance within
+    # the ms it expires in).
+    due = wdt.ms + wdt.timeout
+    if ms > due or ms == due and vtime.us > wdt.us:
+        raise WatchdogReset(ms)
+    return due
+
+
+class Timer:
+    # A periodic timer at the REPL (glide flash feeds the watchdog with one
+    # while it copies); a soft reset stops it, as on a board.
+    def __init__(self, id=-1, mode=1, period=1000, callback=None):
+        self.period, self.callback = period, callback
+        self.due = vtime.ms + period
+        timers.append(self)
+        vtime.hook(self._tick)
+
+    def _tick(self, ms):
+        if self not in timers:
+            return 0x3FFFFFFF  # deinit: never again
+        if ms >= self.due:
+            self.due = ms + self.period
+            self.callback(self)
+        return self.due
+
+    def deinit(self):
+        if self in timers:
+            timers.remove(self)
+
+
+timers = []
+resetting = False  # machine.reset() was called (the VM's REPL reboots the board)
+
+
+def soft_reset():
+    for t in timers[:]:
+        t.deinit()
+
+
+def reset():
+    # In the MicroPython VM's REPL: a SystemExit ends the REPL's code, as on a
+    # board; resetting says it was a reset, not a soft reboot.
+    global resetting
+    resetting = True
+    raise SystemExit()
 
 
 class WatchdogReset(Exception):

@@ -6,18 +6,11 @@
 // streams to stdout line by line. Exit status: 0, or 1 with the traceback
 // on stderr if the code raised, or 2 if the VM itself failed.
 import fs from "node:fs";
-import path from "node:path";
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+import { mountAll, options } from "./mount.mjs";
 
 const argv = process.argv.slice(2);
-const mounts = [];
-let cwd = "/";
-while (argv[0]?.startsWith("--")) {
-  const opt = argv.shift();
-  if (opt === "--mount") mounts.push(argv.shift().split(":"));
-  else if (opt === "--cwd") cwd = argv.shift();
-  else { console.error(`run.mjs: unknown option ${opt}`); process.exit(2); }
-}
+const opts = options(argv, "run.mjs");
 if (argv.length !== 1) {
   console.error("usage: node run.mjs [--mount HOSTDIR:/vmdir]... [--cwd /vmdir] CODE|-");
   process.exit(2);
@@ -53,23 +46,11 @@ try {
   process.exit(2);
 }
 
-function copyTree(src, dst) {
-  mp.FS.mkdirTree(dst);
-  for (const ent of fs.readdirSync(src, { withFileTypes: true })) {
-    const s = path.join(src, ent.name);
-    if (ent.isDirectory() && ent.name !== "__pycache__" && ent.name !== "node_modules") {
-      copyTree(s, `${dst}/${ent.name}`);
-    } else if (ent.isFile() && /\.(py|json|jsonl)$/.test(ent.name)) {
-      mp.FS.writeFile(`${dst}/${ent.name}`, fs.readFileSync(s));
-    }
-  }
-}
-for (const [host, vm] of mounts) copyTree(path.resolve(host), vm);
-mp.FS.mkdirTree(cwd);
+mountAll(mp, opts);
 
 let rc = 0;
 try {
-  mp.runPython(`import os\nos.chdir(${JSON.stringify(cwd)})\n` + code);
+  mp.runPython(`import os\nos.chdir(${JSON.stringify(opts.cwd)})\n` + code);
 } catch (e) {
   out.flush();
   if (e?.name === "PythonError") {
