@@ -7,7 +7,9 @@ virtual time). A benchmark, not a test: those figures depend on the machine and 
 
 --target qemu runs the firmware's own loop on the emulated micro:bit (host_tools/emu.py)
 under -icount, where the clock counts instructions: per-mode tick cost, load, heap,
-allocation, contact-loss latency and the highest rate held. Those figures are the same on
+allocation, contact-loss latency and the highest rate held. --target pico runs the same
+bench (host_tools/virtual/emubench.py) on the emulated Pico, the rp2 port in rp2040js
+(host_tools/picosim.py), whose clock counts its cycles. Those figures are the same on
 every run and every machine.
 """
 import argparse
@@ -16,7 +18,7 @@ import sys
 import tempfile
 import time
 
-from . import FIRMWARE, emu, scenario, sim, vm
+from . import FIRMWARE, emu, picosim, scenario, sim, vm
 
 SCENARIOS = ("normal", "every-mode", "idle-sleep")
 HOST_RUNTIMES = ("cpython", "micropython")  # qemu's figures are --target qemu's
@@ -166,6 +168,29 @@ def emu_table(got, ns, out=print):
     out("heap taken by importing each frozen module, B: " + ", ".join(taken))
 
 
+# Ticks a mode for the heap rows: at 200 Hz 10,000 are 50 s of emulated time a mode, which
+# rp2040js runs at about a wall second each; with 2,000 the whole bench takes 2.3 min.
+PICO_ALLOC_TICKS = 2000
+PICO_NS = 8  # rp2040js's clk_sys: 125 MHz, the Pico's
+
+
+def pico_figures(modes=(0, 1, 2, 3), alloc_ticks=PICO_ALLOC_TICKS, say=None):
+    """emu_figures on the emulated Pico: the port's own heap (no budget), glide.json's
+    default log_buf."""
+    return emu_figures(picosim.run_code, 0, sim._config().defaults()["log_buf"], modes,
+                       alloc_ticks, say)
+
+
+def pico_table(got, out=print):
+    """The bench table of the emulated Pico from pico_figures."""
+    out("emulated Pico: MicroPython 1.25 rp2 port in rp2040js, RP2040 (Cortex-M0+) at "
+        "125 MHz (%d ns a cycle, as rp2040js counts cycles)" % PICO_NS)
+    out("heap: the port's own (%d B free before the firmware is imported), glide.json "
+        "log_buf %d, 200 Hz, level 5, moist skin (12 kohm)"
+        % (got["heap"][0][1], sim._config().defaults()["log_buf"]))
+    emu_table(got, PICO_NS, out)
+
+
 def bench_qemu(shifts, out=print):
     for shift in shifts:
         budget = emu.BUDGET
@@ -186,9 +211,10 @@ def bench_qemu(shifts, out=print):
 
 
 def add_arguments(p):
-    p.add_argument("--target", choices=("host", "qemu"), default="host",
+    p.add_argument("--target", choices=("host", "qemu", "pico"), default="host",
                    help="host: CPython and the MicroPython VM on this machine (default); "
-                        "qemu: the emulated micro:bit, instruction-counted")
+                        "qemu: the emulated micro:bit, instruction-counted; pico: the "
+                        "emulated Pico (rp2040js), cycle-counted")
     p.add_argument("--shift", type=int, action="append", choices=sorted(emu.SHIFTS),
                    help="qemu: -icount shift(s) (default: 6 and 3)")
     p.add_argument("--runtime", choices=HOST_RUNTIMES, action="append",
@@ -199,6 +225,16 @@ def add_arguments(p):
 
 
 def run(args):
+    if args.target == "pico":
+        progress("the emulated Pico (a dot a mode, then a rate tried; about 2.5 min)")
+        try:
+            got = pico_figures(say=lambda s: print(s, end="", file=sys.stderr, flush=True))
+        except (picosim.PicoError, emu.EmuError) as e:
+            print("glide bench: %s" % e, file=sys.stderr)
+            return 1
+        print(file=sys.stderr)
+        pico_table(got)
+        return 0
     if args.target == "qemu":
         try:
             bench_qemu(args.shift or [6, 3])

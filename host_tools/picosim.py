@@ -87,11 +87,20 @@ def job(scn, config, frame_ms=0):
     }
 
 
+def images():
+    """(bootrom, image .bin, image .elf) of the emulated Pico, built with the stdin poll
+    patch and emubench frozen in by emu.pico_build (issue 11, item 1)."""
+    from . import emu
+    if not hasattr(emu, "pico_build"):  # until item 1's build is in the checkout
+        raise PicoError("this checkout does not build the emulated Pico's image yet "
+                        "(issue 11, item 1: host_tools/emu.py's pico_build)")
+    return emu.pico_build(quiet=True)
+
+
 def run(job_, emit):
     """scenario.mjs with job_ (job() made it; a 'code' key: that code over the raw REPL
     instead of a scenario) on a fresh emulated Pico; emit(line) gets each console line."""
-    from . import emu
-    bootrom, image, elf = emu.pico_build(quiet=True)
+    bootrom, image, elf = images()
     job_ = dict(job_, spin=spin(elf))
     proc = subprocess.Popen(["node", os.path.join(HERE, "scenario.mjs"), bootrom, image],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
