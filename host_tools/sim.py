@@ -17,13 +17,13 @@ import sys
 import tempfile
 import time
 
-from . import FIRMWARE, emu, firmware_path, vm
+from . import FIRMWARE, emu, firmware_path, picosim, vm
 from .monitor import bar
 from .scenario import ScenarioError, firmware_constant, library, load
 
 VIRTUAL = os.path.join(os.path.dirname(os.path.abspath(__file__)), "virtual")
 DEFAULT = "normal"
-RUNTIMES = ("cpython", "micropython", "qemu")
+RUNTIMES = ("cpython", "micropython", "qemu", "pico")
 # The emulated board runs the scenario player inside the tick; at the micro:bit's
 # 16 MHz-class speed its cost would overrun the loop (docs/emulator.md).
 SIM_SHIFT = 3
@@ -45,8 +45,9 @@ def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0, shift=SI
     config: the board's glide.json as a dict, merged over the scenario's config lines,
     merged over BOARD_CONFIG; on cpython also as bytes, the file as it is (to boot on a
     broken one).
-    runtime: "cpython" (in this process), "micropython" (the MicroPython VM, vm.py) or
-    "qemu" (the emulated micro:bit, emu.py, with -icount shift and realtime).
+    runtime: "cpython" (in this process), "micropython" (the MicroPython VM, vm.py),
+    "qemu" (the emulated micro:bit, emu.py, with -icount shift and realtime) or "pico"
+    (the emulated Pico, the scenario played at its pins: picosim.py).
     frame_ms: also emit an "@ t=..." LED line every frame_ms of virtual time (0: none;
     not on qemu, whose console carries the firmware's bytes only).
     """
@@ -57,6 +58,10 @@ def run_scenario(scn, emit, config=None, runtime="cpython", frame_ms=0, shift=SI
         check_sensor(scn)
         if runtime == "cpython":
             return boot.run(scn.steps, scn.end_ms, emit, frame_ms)
+        if runtime == "pico":
+            job = picosim.job(scn, config, frame_ms)
+    if runtime == "pico":
+        return picosim.run(job, emit)
     if runtime == "micropython":
         return vm.run_scenario(scn, emit, config, frame_ms)
     return emu.run_scenario(scn, emit, config, shift, realtime)
@@ -237,8 +242,9 @@ def add_arguments(p):
     p.add_argument("--scenario", default=DEFAULT,
                    help="a scenario name (%s) or file; default %s" % (", ".join(library()), DEFAULT))
     p.add_argument("--runtime", choices=RUNTIMES, default="cpython",
-                   help="run the firmware on CPython (default), in the MicroPython VM, or on "
-                        "the emulated micro:bit (qemu)")
+                   help="run the firmware on CPython (default), in the MicroPython VM, on "
+                        "the emulated micro:bit (qemu), or on the emulated Pico, played at "
+                        "its pins (pico)")
     p.add_argument("--shift", type=int, choices=sorted(emu.SHIFTS), default=SIM_SHIFT,
                    help="qemu: -icount shift (6: 16 MHz-class, 3: 125 MHz-class; default %d)"
                    % SIM_SHIFT)
@@ -294,7 +300,7 @@ def run(args):
     except ScenarioError as e:  # a resistance the board's sensor cannot read
         print("glide sim: %s" % e, file=sys.stderr)
         return 2
-    except (vm.VMError, emu.EmuError) as e:
+    except (vm.VMError, emu.EmuError, picosim.PicoError) as e:
         print("glide sim: %s" % e, file=sys.stderr)
         return 1
     finally:
