@@ -29,6 +29,17 @@ PLATFORMS = {"rp2": "pico", "esp32": "esp32", "webassembly": "pico"}
 BOARD_FILES = {"pico": "board_pico.py", "esp32": "board_esp32.py"}
 MAIN = "main.py"  # MicroPython runs main.py at boot, never main.mpy: it stays source
 CONFIG = "glide.json"
+# At a prompt, glide's watchdog may still be armed (mpremote exec or Ctrl-C stopped the
+# firmware: rp2's cannot be disarmed, and it runs on through a soft reset) and would cut
+# a copy wdt_ms later. So: re-arm it with 8 s (a second WDT re-arms rp2's one watchdog;
+# 8388 ms is its longest) and feed it from a Timer every second. A soft reset (each
+# mpremote session's first step) stops timers: every session starts with FEED, which
+# its 8 s gives time to come; the final machine.reset() ends both. The watchdog is the
+# callback's default argument: a callback called from outside the REPL's code (the VM's
+# clock) did not find _w among its globals. The firmware never
+# runs beside the feeder: main.py runs only after a reset.
+FEED = ("import machine, sys; _w = machine.WDT(timeout=8000); _t = machine.Timer("
+        "0 if sys.platform == 'esp32' else -1, period=1000, callback=lambda t, w=_w: w.feed())")
 INFO = ("import sys\ni = sys.implementation\nprint(repr((sys.platform, tuple(i.version[:3]),"
         " getattr(i, '_mpy', 0), getattr(i, '_machine', ''))))")
 # Deletes each stale counterpart that exists: a .py left beside a new .mpy would be
@@ -62,8 +73,8 @@ def _say(msg):
 # -- stopping a running glide -------------------------------------------------------
 
 def quiesce(port, open_port=serialport.open_port, say=_say):
-    """Leave the board at its REPL with no watchdog armed, so mpremote has all the time
-    it needs. Ctrl-C stops a running glide, but if that armed its watchdog the board
+    """Leave the board at its REPL with no watchdog armed, or one fed (FEED), so mpremote
+    has all the time it needs. Ctrl-C stops a running glide, but if that armed its watchdog the board
     resets soon after: then catch the reboot and send Ctrl-C in glide's boot window,
     before main.py arms the watchdog again."""
     ser = open_port(port)
@@ -81,7 +92,12 @@ def quiesce(port, open_port=serialport.open_port, say=_say):
             ser = _catch_boot(port, running, int(m.group(1)) / 1000, open_port)
             say("board: caught in glide's boot window: at the REPL, no watchdog armed")
         elif PROMPT in seen:
-            say("board: at the REPL, no watchdog armed")
+            # A watchdog armed unseen (an mpremote exec took the line) may have less
+            # left than mpremote takes to start: feed it from here at once.
+            ser.write(FEED.encode() + b"\r")
+            if PROMPT not in _read_until(ser, PROMPT, PROMPT_S):
+                raise FlashError("no REPL prompt from %s after the watchdog's feeder" % port)
+            say("board: at the REPL; its watchdog, if armed, fed while glide flash copies")
         else:
             raise FlashError("no REPL prompt from %s within %g s: is MicroPython running on "
                              "it? (it sent %r)" % (port, 2 * PROMPT_S, seen[-80:]))
@@ -178,7 +194,7 @@ def mpremote(port, args, timeout, each=None):
 
 
 def board_info(port):
-    out = mpremote(port, ["exec", INFO], MPREMOTE_S)
+    out = mpremote(port, ["exec", FEED + "\n" + INFO], MPREMOTE_S)
     try:
         platform, version, mpy, machine = ast.literal_eval(out.strip().splitlines()[-1])
     except (ValueError, SyntaxError, IndexError):
@@ -306,7 +322,7 @@ def progress(i, items):
 def copy(port, items):
     """Remove stale counterparts and copy items in one mpremote session, a line a file."""
     stale = tuple(c for c in map(counterpart, (it.name for it in items)) if c)
-    args = ["exec", REMOVE % (stale,)]
+    args = ["exec", FEED + "\n" + REMOVE % (stale,)]
     for it in items:
         args += ["+", "fs", "cp", "-f", it.src, ":" + it.name]
     done = []

@@ -67,7 +67,12 @@ class Repl:
             (n, os.stat(board_path(d + "/" + n)).st_mode & 0xF000, 0,
              os.path.getsize(board_path(d + "/" + n))) for n in os.listdir(board_path(d))]
         self.open = rooted(open)
-        return {"sys": fake_sys, "usys": fake_sys, "machine": SimpleNamespace(reset=reset),
+        # WDT and Timer for glide flash's feeder (flash.FEED): inert here, with no glide
+        # running; the virtual board's REPL has its own (simport.BoardRepl).
+        fake_machine = SimpleNamespace(
+            reset=reset, WDT=lambda id=0, timeout=5000: SimpleNamespace(feed=lambda: None),
+            Timer=lambda *args, **kw: SimpleNamespace(deinit=lambda: None))
+        return {"sys": fake_sys, "usys": fake_sys, "machine": fake_machine,
                 "time": fake_time, "utime": fake_time, "os": fake_os, "uos": fake_os}
 
     def write(self, data):

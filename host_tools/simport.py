@@ -137,10 +137,17 @@ class BoardRepl(repl.Repl):
     """The REPL of a stopped virtual board: a reboot ends it (cause: the reset cause)."""
 
     def __init__(self, port):
+        import machine
         repl.Repl.__init__(self, port.write, port.root, event=self._event)
         self.port, self.cause = port, None
+        # The board's own watchdog and timers (glide flash's feeder uses both).
+        self.modules["machine"].WDT = machine.WDT
+        self.modules["machine"].Timer = machine.Timer
 
     def _event(self, text):
+        if text == "soft reboot":
+            import machine
+            machine.soft_reset()  # stops the REPL's timers; the watchdog runs on
         if not text.startswith("exec "):  # the code of a copy fills screens
             self.port.say("REPL: " + text)
 

@@ -94,7 +94,7 @@ def test_flash_copies_mpy_modules_and_main_py_then_resets(board, tmp_path, capsy
     out = capsys.readouterr().out.splitlines()
     total = sum(len(v) for v in want.values())
     assert out[:5] == [
-        "board: at the REPL, no watchdog armed",
+        "board: at the REPL; its watchdog, if armed, fed while glide flash copies",
         "board on %s: rp2 (Raspberry Pi Pico with RP2040), MicroPython 1.24.0, mpy v%d.3"
         % (b.path, MPY),
         "modules: .mpy (mpy v%d, as the board)" % MPY,

@@ -206,3 +206,20 @@ def test_a_config_plain_glide_sim_refuses_is_refused_too():
     r = glide("sim", "--port", "--config", '{"hz": 7}')
     assert r.returncode == 2
     assert "hz: 7 is outside 50..1000" in r.stderr
+
+
+def test_flash_right_after_an_mpremote_exec_outlasts_the_armed_watchdog(sim, tmp_path):
+    # mpremote exec stops the firmware with its 500 ms watchdog armed and takes the line
+    # that says so: glide flash then finds a prompt, and its copy (seconds) would be cut
+    # by the watchdog unless glide flash feeds it.
+    assert glide("send", "--port", sim.path, "--timeout", "10", "status").returncode == 0
+    assert mpremote(sim.path, "exec", "print(1)").returncode == 0
+    new = tmp_path / "new.json"
+    new.write_text(json.dumps(dict(CONFIG, status_ms=250)))
+    t = time.monotonic()
+    r = glide("flash", "--port", sim.path, "--config", str(new), timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert time.monotonic() - t > 2 * CONFIG["wdt_ms"] / 1000  # the copy outlasted it
+    sim.wait_for("boots again (machine.reset())")
+    r = glide("send", "--port", sim.path, "--timeout", "10", "info")
+    assert " status=250 " in r.stdout and "reset=HARD" in r.stdout, r.stdout
