@@ -9,6 +9,7 @@ The recipe (source package, every change made to it, build options, QEMU's setti
 RECIPE below and docs/emulator.md. Under -icount the emulated clock counts instructions,
 so a run gives the same bytes, timings included, every time.
 """
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -147,8 +148,8 @@ def fetch(quiet=False):
     return tree
 
 
-def _patch(tree):
-    for rel, old, new, _ in RECIPE["patches"]:
+def _patch(tree, patches):
+    for rel, old, new, _ in patches:
         path = os.path.join(tree, rel)
         with open(path) as f:
             text = f.read()
@@ -170,35 +171,69 @@ def build(quiet=False, force=False):
     if os.path.exists(out) and not force:
         _say(quiet, "image up to date: %s" % out)
         return out
-    os.makedirs(cache_dir(), exist_ok=True)
-    with open(os.path.join(cache_dir(), "build.lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # one build at a time in the shared tree
+    gone = missing_tools()
+    if gone:
+        raise EmuError("the emulated board needs Debian packages that are missing: %s\n"
+                       "install them as root: apt-get install %s" % (" ".join(gone), " ".join(gone)))
+    with locked():
         if os.path.exists(out) and not force:
             return out
         return _build(out, quiet)
 
 
-def _build(out, quiet):
-    gone = missing_tools()
-    if gone:
-        raise EmuError("the emulated board needs Debian packages that are missing: %s\n"
-                       "install them as root: apt-get install %s" % (" ".join(gone), " ".join(gone)))
+@contextlib.contextmanager
+def locked():
+    # One build at a time in the build tree, which both boards' images share.
+    os.makedirs(cache_dir(), exist_ok=True)
+    with open(os.path.join(cache_dir(), "build.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def tree(quiet):
+    """The build tree: Debian's source copied once, mpy-cross built in it."""
     pristine = fetch(quiet)
     tree = os.path.join(cache_dir(), "build")
     if not os.path.isdir(tree):
         _say(quiet, "copying the source to the build tree")
         shutil.copytree(pristine, tree, symlinks=True)
-    _say(quiet, "applying %d change(s) to the port (RECIPE in host_tools/emu.py)"
-         % len(RECIPE["patches"]))
-    _patch(tree)
-    jobs = "-j%d" % (os.cpu_count() or 1)
     if not os.path.exists(os.path.join(tree, "mpy-cross", "build", "mpy-cross")):
         _say(quiet, "building mpy-cross")
-        _run(["make", jobs, "-C", "mpy-cross"], tree, quiet, "building mpy-cross")
+        _run(["make", "-j%d" % (os.cpu_count() or 1), "-C", "mpy-cross"], tree, quiet,
+             "building mpy-cross")
+    return tree
+
+
+def no_lib():
+    # The manifests take nothing from micropython-lib; rp2's CMake wants its README.
     nolib = os.path.join(cache_dir(), "no-micropython-lib")
-    os.makedirs(nolib, exist_ok=True)  # the manifest takes nothing from micropython-lib
+    os.makedirs(nolib, exist_ok=True)
+    with open(os.path.join(nolib, "README.md"), "w") as f:
+        f.write("glide's frozen builds take nothing from micropython-lib\n")
+    return nolib
+
+
+def into_cache(built, out, prefix, ext):
+    # Into place in one rename: an emulator booting from a half-copied image hung
+    # without a word. Other checkouts' images stay (a CI clone and a working tree
+    # share this cache, and one may be booting its image now): the newest few.
+    shutil.copyfile(built, out + ".tmp")
+    os.replace(out + ".tmp", out)
+    images = sorted((os.path.join(cache_dir(), f) for f in os.listdir(cache_dir())
+                     if f.startswith(prefix) and f.endswith(ext)), key=os.path.getmtime)
+    for old in images[:-KEEP_IMAGES]:
+        os.remove(old)
+
+
+def _build(out, quiet):
+    tree_ = tree(quiet)
+    _say(quiet, "applying %d change(s) to the port (RECIPE in host_tools/emu.py)"
+         % len(RECIPE["patches"]))
+    _patch(tree_, RECIPE["patches"])
+    jobs = "-j%d" % (os.cpu_count() or 1)
+    nolib = no_lib()
     t0 = time.monotonic()
-    port = os.path.join(tree, "ports", "qemu")
+    port = os.path.join(tree_, "ports", "qemu")
     # make does not see a changed MICROPY_HEAP_SIZE: remake the file that uses it.
     # makemanifest recompiles a frozen module only when its source is newer than
     # its .mpy, which a checkout with older files is not: drop them all.
@@ -214,16 +249,7 @@ def _build(out, quiet):
           "USER_C_MODULES=" + QEMU_DIR, "FROZEN_MANIFEST=" + os.path.join(QEMU_DIR, "manifest.py"),
           "MPY_LIB_DIR=" + nolib], port, quiet, "building the image")
     elf = os.path.join(port, "build-" + RECIPE["board"], "firmware.elf")
-    # Into place in one rename: an emulator booting from a half-copied image hung
-    # without a word. Other checkouts' images stay (a CI clone and a working tree
-    # share this cache, and one may be booting its image now): the newest few.
-    shutil.copyfile(elf, out + ".tmp")
-    os.replace(out + ".tmp", out)
-    images = sorted((os.path.join(cache_dir(), f) for f in os.listdir(cache_dir())
-                     if f.startswith("firmware-") and f.endswith(".elf")),
-                    key=os.path.getmtime)
-    for old in images[:-KEEP_IMAGES]:
-        os.remove(old)
+    into_cache(elf, out, "firmware-", ".elf")
     _say(quiet, "built %s in %.0f s" % (out, time.monotonic() - t0))
     return out
 
@@ -341,6 +367,9 @@ def _state_file():
 
 def add_arguments(p):
     p.add_argument("action", choices=("build", "start", "stop"))
+    p.add_argument("--board", choices=("microbit", "pico"), default="microbit",
+                   help="microbit: QEMU's (default); pico: MicroPython's rp2 port in "
+                        "rp2040js (host_tools/emupico.py)")
     p.add_argument("--shift", type=int, default=DEFAULT_SHIFT, choices=sorted(SHIFTS),
                    help="-icount shift: 6 = 64 ns an instruction (16 MHz-class, default), "
                         "3 = 8 ns (125 MHz-class)")
@@ -368,8 +397,19 @@ def _start(args):
             config = read_config(args.config)
         except (OSError, ValueError) as e:
             raise EmuError("--config: %s" % e)
-    image = build()
-    emu = Emulator(image, args.shift, args.realtime, detach=True)
+    if args.board == "pico":
+        from . import emupico  # it imports this module
+        emu = emupico.Emulator(detach=True)
+        # The firmware from the Pico's flash: glide.json written there first.
+        boot = "import glide_main\n"
+        if config is not None:
+            boot = "f = open('glide.json', 'w'); f.write(%r); f.close()\n%s" % (json.dumps(config), boot)
+        what = "the emulated Pico (rp2040js, paced to the wall clock)"
+    else:
+        emu = Emulator(build(), args.shift, args.realtime, detach=True)
+        boot = boot_code(config)
+        what = "the emulated micro:bit (icount %s, %s)" % (icount(args.shift, args.realtime),
+                                                          SHIFTS[args.shift])
     import serial
     with serial.Serial(emu.port, 115200, timeout=0.2) as link:
         seen = b""
@@ -381,15 +421,14 @@ def _start(args):
             emu.close()
             raise EmuError("the emulated board gave no REPL prompt")
         # A pasted line, as a user would type it: glide then owns the console.
-        link.write(boot_code(config).replace("\n", "; ", 1).rstrip("\n").encode() + b"\r")
+        link.write(boot.replace("\n", "; ", 1).rstrip("\n").encode() + b"\r")
         link.flush()
         link.read(256)
     with open(_state_file(), "w") as f:
         json.dump({"pid": emu.proc.pid, "port": emu.port, "shift": args.shift}, f)
     print(emu.port)
-    print("glide runs on the emulated micro:bit (icount %s, %s): glide monitor --port %s; "
-          "Ctrl-C there gives its REPL; glide emu stop ends it"
-          % (icount(args.shift, args.realtime), SHIFTS[args.shift], emu.port), file=sys.stderr)
+    print("glide runs on %s: glide monitor --port %s; Ctrl-C there gives its REPL; "
+          "glide emu stop ends it" % (what, emu.port), file=sys.stderr)
     return 0
 
 
@@ -412,6 +451,10 @@ def _stop():
 def run(args):
     try:
         if args.action == "build":
+            if args.board == "pico":
+                from . import emupico
+                print(emupico.build(force=args.force))
+                return 0
             print(build(force=args.force))
             return 0
         if args.action == "start":

@@ -1,0 +1,23 @@
+// node run.mjs BOOTROM IMAGE: the emulated Pico with UART0 on stdin and stdout, its clock
+// paced to the wall clock (never ahead of it: the firmware's 200 Hz stays 200 Hz for a
+// host tool on the other end). host_tools/emupico.py gives it a pseudo-terminal.
+import { readFileSync } from 'fs';
+import { Pico } from './pico.mjs';
+
+const [bootrom, image] = process.argv.slice(2);
+const pico = new Pico(readFileSync(bootrom), readFileSync(image));
+const out = [];
+pico.onUart = (b) => out.push(b);
+process.stdin.on('data', (data) => pico.writeUart(data));
+process.stdin.on('error', () => {}); // a pty with no one on the other end: EIO, go on
+const t0 = process.hrtime.bigint();
+const SLICE_NS = 10e6; // at most 10 ms of emulated time between two looks at the host
+
+function run() {
+  const wall = Number(process.hrtime.bigint() - t0);
+  pico.runUntil(Math.min(wall, pico.nanos + SLICE_NS));
+  if (out.length) process.stdout.write(Buffer.from(out.splice(0)));
+  if (pico.nanos >= wall) setTimeout(run, 1);
+  else setImmediate(run);
+}
+run();
