@@ -63,7 +63,13 @@ export class Pico {
     const wd = mcu.findPeripheral(WATCHDOG);
     wd.reason = reason;
     wd.scratchData.set(scratch);
-    wd.onWatchdogTrigger = () => { this.pending = wd.reason === 1 ? 'watchdog' : 'reset'; };
+    wd.onWatchdogTrigger = () => {
+      // rp2040js's alarm schedules itself again at the very ns it fired (its counter
+      // is 0 there), so the clock never moved on and runUntil never returned: it fires
+      // once, and the chip resets.
+      wd.alarm.enable = false;
+      this.pending = wd.reason === 1 ? 'watchdog' : 'reset';
+    };
     this.pending = null;
     const uart = mcu.uart[0];
     uart.checkInterrupts = function () {

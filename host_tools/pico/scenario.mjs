@@ -90,14 +90,6 @@ class World {
     // A tick's end and the loop's sleeps, for check(): the tick's LEDs, kept
     // while a line may still be on its way.
     const wd = mcu.findPeripheral(WATCHDOG);
-    // rp2040js's watchdog alarm schedules itself again at the very ns it
-    // fired (its counter is 0 there), so the clock never moved on and the
-    // chip was never reset: it fires once, and pico.mjs resets the chip.
-    const fire = wd.onWatchdogTrigger;
-    wd.onWatchdogTrigger = () => {
-      wd.alarm.enable = false;
-      fire();
-    };
     const feed = wd.writeUint32.bind(wd);
     wd.writeUint32 = (offset, value) => {
       feed(offset, value);
