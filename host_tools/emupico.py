@@ -69,6 +69,7 @@ def image_key():
     names = [os.path.join(FIRMWARE, f) for f in sorted(os.listdir(FIRMWARE)) if f.endswith(".py")]
     for d, _, files in sorted(os.walk(RP2_DIR)):
         names += [os.path.join(d, f) for f in sorted(files) if not f.endswith(".pyc")]
+    names.append(os.path.join(emu.VIRTUAL, "emubench.py"))  # frozen too (manifest.py)
     for f in names:
         h.update(os.path.relpath(f, FIRMWARE).encode())
         with open(f, "rb") as fh:
@@ -78,6 +79,10 @@ def image_key():
 
 def image_path():
     return os.path.join(emu.cache_dir(), "pico-%s.bin" % image_key())
+
+
+def elf_path():
+    return image_path()[:-4] + ".elf"
 
 
 def sdk(quiet=False):
@@ -161,6 +166,8 @@ def build(quiet=False, force=False):
         emu._run(["make", "-j%d" % (os.cpu_count() or 1), "-C", build_dir], port, quiet,
                  "building the Pico image")
         emu.into_cache(os.path.join(build_dir, "firmware.bin"), out, "pico-", ".bin")
+        # Its symbols, for the scenario runner (picosim.spin finds a busy-wait in them).
+        emu.into_cache(os.path.join(build_dir, "firmware.elf"), elf_path(), "pico-", ".elf")
         emu._say(quiet, "built %s in %.0f s" % (out, time.monotonic() - t0))
     return out
 

@@ -88,13 +88,10 @@ def job(scn, config, frame_ms=0):
 
 
 def images():
-    """(bootrom, image .bin, image .elf) of the emulated Pico, built with the stdin poll
-    patch and emubench frozen in by emu.pico_build (issue 11, item 1)."""
-    from . import emu
-    if not hasattr(emu, "pico_build"):  # until item 1's build is in the checkout
-        raise PicoError("this checkout does not build the emulated Pico's image yet "
-                        "(issue 11, item 1: host_tools/emu.py's pico_build)")
-    return emu.pico_build(quiet=True)
+    """(bootrom, image .bin, image .elf) of the emulated Pico, built if need be."""
+    from . import emupico
+    bootrom, image = emupico.bootrom(quiet=True), emupico.build(quiet=True)
+    return bootrom, image, emupico.elf_path()
 
 
 def run(job_, emit):

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from host_tools import bench, check, emu, picosim, scenario, sim, trace
+from host_tools import bench, check, emupico, picosim, scenario, sim, trace
 
 NAMES = scenario.library()
 # 1201 s of emulated time: about 15 min of wall time in rp2040js (docs/emulator.md).
@@ -18,20 +18,12 @@ TOO_LONG = {"auto-off": "20 min of emulated time: about 15 min of wall time (it 
 QUICK = ("chattering-contact", "loop-overrun")  # about 10 s together: make test's share
 
 
-# Until issue 11's item 1 (the image's build) is in the checkout, nothing to run on.
-needs_image = pytest.mark.skipif(not hasattr(emu, "pico_build"),
-                                 reason="no build of the emulated Pico's image in this "
-                                 "checkout yet (issue 11, item 1)")
-
-
 @pytest.fixture(scope="module")
 def image():
-    try:
-        return picosim.images()
-    except (picosim.PicoError, emu.EmuError) as e:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("the emulated Pico's image: %s" % str(e).splitlines()[0])
+    gone = emupico.missing_tools()
+    if gone and not os.environ.get("CI"):
+        pytest.skip("the emulated Pico needs %s (.ci/run installs it)" % ", ".join(gone))
+    return picosim.images()
 
 
 def run(name, **kw):
@@ -53,7 +45,6 @@ def marks(name):
     return [] if name in QUICK else [pytest.mark.slow]
 
 
-@needs_image
 @pytest.mark.parametrize("name", [pytest.param(n, marks=marks(n)) for n in NAMES])
 def test_every_scenario_passes_the_checker_with_its_leds_on_the_emulated_pico(image, name):
     lines = run(name)  # an LED that disagrees with a status line raises PicoError
@@ -67,7 +58,6 @@ def test_every_scenario_passes_the_checker_with_its_leds_on_the_emulated_pico(im
     assert events(lines) == events(virtual)
 
 
-@needs_image
 @pytest.mark.slow
 def test_a_run_is_byte_identical_every_time(image):
     first = run("board-reset")
@@ -76,7 +66,6 @@ def test_a_run_is_byte_identical_every_time(image):
     assert run("board-reset") == first
 
 
-@needs_image
 @pytest.mark.slow
 def test_the_watchdog_resets_the_chip_with_its_flash_kept(image, tmp_path):
     # A conversion that hangs the loop past wdt_ms (2 s): the chip resets and boots the
@@ -92,7 +81,6 @@ def test_the_watchdog_resets_the_chip_with_its_flash_kept(image, tmp_path):
     assert [str(v) for v in c.violations] == []
 
 
-@needs_image
 def test_an_led_that_disagrees_with_the_log_is_an_error(image, monkeypatch):
     # The runner is told the firmware lights the output LED 1 % brighter than it does.
     job = picosim.job
@@ -129,7 +117,6 @@ def test_the_runners_skin_reads_what_the_virtual_boards_does():
     assert got == want
 
 
-@needs_image
 @pytest.mark.slow
 def test_the_pico_bench_repeats_to_the_cycle(image):
     first = bench.pico_figures(modes=(0,), alloc_ticks=500)
