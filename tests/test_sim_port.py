@@ -16,7 +16,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WAIT = 30  # seconds; only reached when a test is failing
 # A short boot window and watchdog: glide flash waits out both.
 CONFIG = {"boot_ms": 300, "wdt_ms": 500}
-RUNTIMES = ["cpython", "micropython"]
+# The VM's runs are slow (make test's share: ~27 s more), CI runs them.
+RUNTIMES = ["cpython", pytest.param("micropython", marks=pytest.mark.slow)]
 
 
 def needs(runtime):
