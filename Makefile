@@ -4,6 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STUBS := .stubs/.installed
 MPVM := host_tools/wasm/node_modules/.installed
+PICO := host_tools/pico/node_modules/.installed
 
 .PHONY: run test setup emu fuzz clean
 
@@ -15,10 +16,10 @@ run: $(STAMP)
 # -n auto: one pytest worker per core (pytest-xdist) for the quick suite (84 s to
 # 49 s here). CI runs on one: with two workers an emulated board's long scenario
 # (auto-off, board-reset) twice went silent at full CPU and never ended (open).
-test: $(STAMP) $(STUBS) $(MPVM)
+test: $(STAMP) $(STUBS) $(MPVM) $(PICO)
 	$(PY) -m pytest $(if $(CI),,-n auto -m "not slow")
 
-setup: $(STAMP) $(STUBS) $(MPVM)
+setup: $(STAMP) $(STUBS) $(MPVM) $(PICO)
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -37,6 +38,11 @@ $(MPVM): host_tools/wasm/package-lock.json
 	npm ci --prefix host_tools/wasm --no-audit --no-fund --silent
 	touch $@
 
+# rp2040js, the RP2040 emulator the emulated Pico runs in (host_tools/pico/).
+$(PICO): host_tools/pico/package-lock.json
+	npm ci --prefix host_tools/pico --no-audit --no-fund --silent
+	touch $@
+
 # The emulated micro:bit's image (docs/emulator.md); the tests build it too.
 emu: $(STAMP)
 	$(VENV)/bin/glide emu build
@@ -50,4 +56,4 @@ fuzz: $(STAMP) $(MPVM)
 	PYTHONPATH=tests $(PY) -m fuzz --seed $(SEED) --streams $(STREAMS)
 
 clean:
-	rm -rf $(VENV) .stubs host_tools/wasm/node_modules *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) .stubs host_tools/wasm/node_modules host_tools/pico/node_modules *.egg-info .pytest_cache .hypothesis
