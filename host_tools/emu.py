@@ -400,10 +400,12 @@ def _start(args):
     if args.board == "pico":
         from . import emupico  # it imports this module
         emu = emupico.Emulator(detach=True)
-        # The firmware from the Pico's flash: glide.json written there first.
-        boot = "import glide_main\n"
-        if config is not None:
-            boot = "f = open('glide.json', 'w'); f.write(%r); f.close()\n%s" % (json.dumps(config), boot)
+        # As on a Pico glide flash set up: a main.py that runs glide (the frozen one here)
+        # at every boot, and the glide.json asked for.
+        files = {"main.py": "import glide_main\n", "glide.json": json.dumps(config)}
+        boot = "".join("f = open(%r, 'w'); f.write(%r); f.close(); " % (k, v)
+                       for k, v in files.items() if config is not None or k == "main.py")
+        boot += "\nimport glide_main\n"
         what = "the emulated Pico (rp2040js, paced to the wall clock)"
     else:
         emu = Emulator(build(), args.shift, args.realtime, detach=True)

@@ -183,6 +183,7 @@ class Emulator:
         image, rom = build(quiet=True), bootrom(quiet=True)
         master, slave = pty.openpty()
         tty.setraw(slave)  # bytes as they are: no echo, no CR/LF changes
+        os.set_blocking(master, False)  # run.mjs drops what a full pty cannot take
         self.port = os.ttyname(slave)
         self.proc = subprocess.Popen(["node", os.path.join(RUNNER, "run.mjs"), rom, image],
                                      stdin=master, stdout=master, pass_fds=(slave,),

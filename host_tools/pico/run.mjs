@@ -1,7 +1,7 @@
 // node run.mjs BOOTROM IMAGE: the emulated Pico with UART0 on stdin and stdout, its clock
 // paced to the wall clock (never ahead of it: the firmware's 200 Hz stays 200 Hz for a
 // host tool on the other end). host_tools/emupico.py gives it a pseudo-terminal.
-import { readFileSync } from 'fs';
+import { readFileSync, writeSync } from 'fs';
 import { Pico } from './pico.mjs';
 
 const [bootrom, image] = process.argv.slice(2);
@@ -13,10 +13,20 @@ process.stdin.on('error', () => {}); // a pty with no one on the other end: EIO,
 const t0 = process.hrtime.bigint();
 const SLICE_NS = 10e6; // at most 10 ms of emulated time between two looks at the host
 
+function send(buf) {
+  // As a UART with no one listening: what the pty cannot take now is lost (stdout is
+  // non-blocking, emupico.py; blocking, a full pty stopped the chip and its input too).
+  try {
+    for (let at = 0; at < buf.length;) at += writeSync(1, buf, at);
+  } catch (e) {
+    if (e.code !== 'EAGAIN') throw e;
+  }
+}
+
 function run() {
   const wall = Number(process.hrtime.bigint() - t0);
   pico.runUntil(Math.min(wall, pico.nanos + SLICE_NS));
-  if (out.length) process.stdout.write(Buffer.from(out.splice(0)));
+  if (out.length) send(Buffer.from(out.splice(0)));
   if (pico.nanos >= wall) setTimeout(run, 1);
   else setImmediate(run);
 }
