@@ -169,7 +169,7 @@ def emu_table(got, ns, out=print):
 
 
 # Ticks a mode for the heap rows: at 200 Hz 10,000 are 50 s of emulated time a mode, which
-# rp2040js runs at about a wall second each; with 2,000 the whole bench takes 2.3 min.
+# rp2040js runs at about a wall second each; with 2,000 the whole bench takes 70 s.
 PICO_ALLOC_TICKS = 2000
 PICO_NS = 8  # rp2040js's clk_sys: 125 MHz, the Pico's
 
@@ -226,7 +226,7 @@ def add_arguments(p):
 
 def run(args):
     if args.target == "pico":
-        progress("the emulated Pico (a dot a mode, then a rate tried; about 2.5 min)")
+        progress("the emulated Pico (a dot a mode, then a rate tried; about 70 s)")
         try:
             got = pico_figures(say=lambda s: print(s, end="", file=sys.stderr, flush=True))
         except (picosim.PicoError, emu.EmuError) as e:
