@@ -27,6 +27,7 @@ from . import repl
 # The scenario plays once; the board then runs on until this process stops (the
 # world's end must be a time: 10**9 ms is 11.6 days, under the clock's 2**30).
 NEVER_MS = 10 ** 9
+QUIET_S = 0.5  # input dropped after a reset (Port.stopped)
 LAG_S = 0.1  # behind wall time by more (the host was busy): catch up no further
 INTERRUPTED = (b"Traceback (most recent call last):\r\n  File \"main.py\", line 1, in "
                b"<module>\r\nKeyboardInterrupt: \r\n")
@@ -122,10 +123,12 @@ class Port:
         except Exception:  # the world's power cycle (scene.Reboot)
             board.cause = machine.PWRON_RESET
         self.at_repl = False
-        # A reset empties the port's buffers: what mpremote sent during reset's
-        # sleep_ms(100) (b"\r\x02", leaving the raw REPL) got an ERR from the firmware.
-        while self._read(0):
-            pass
+        # A reset drops the port's input for a while, as a USB board is off the bus (a
+        # Pico ~1 s): what mpremote sent during reset's sleep_ms(100) or, on a loaded
+        # machine, after it (b"\r\x02", leaving the raw REPL) got an ERR from the firmware.
+        quiet = time.monotonic() + QUIET_S
+        while time.monotonic() < quiet:
+            self._read(0.01)
         vsys.stdin.buffer.data = bytearray()
         self.say("the firmware boots again (%s)" % {
             machine.SOFT_RESET: "soft reboot", machine.HARD_RESET: "machine.reset()",

@@ -81,6 +81,10 @@ const mp = await loadMicroPython({
 mountAll(mp, opts);
 
 const CTRL_C = 3;
+// After a reset, input is dropped this long, as a USB board is off the bus (a Pico ~1 s):
+// mpremote's b"\r\x02" after its reset, up to ~200 ms late on a loaded machine, reached
+// the rebooted firmware (ERR not printable ASCII, taken for glide send's reply).
+const QUIET_MS = 500;
 let stopped = false;  // from a Ctrl-C raised to the reboot: the REPL has the input
 const RAW_PASTE = [5, 65, 1];  // b"\x05A\x01"
 mp.registerJsModule("glideport", {
@@ -148,8 +152,9 @@ mp.registerJsModule("glideport", {
     if (raw) mp.replProcessChar(2);
     muted = cooked = stopped = false;
     flush();
+    const end = performance.now() + QUIET_MS;
+    while (performance.now() < end) read(10);
     pending = [];
-    while (read(0)) pending = [];
   },
 });
 
