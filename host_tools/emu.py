@@ -403,8 +403,8 @@ def _start(args):
         # As on a Pico glide flash set up: a main.py that runs glide (the frozen one here)
         # at every boot, and the glide.json asked for.
         files = {"main.py": "import glide_main\n", "glide.json": json.dumps(config)}
-        boot = "".join("f = open(%r, 'w'); f.write(%r); f.close(); " % (k, v)
-                       for k, v in files.items() if config is not None or k == "main.py")
+        boot = "; ".join("f = open(%r, 'w'); f.write(%r); f.close()" % (k, v)
+                         for k, v in files.items() if config is not None or k == "main.py")
         boot += "\nimport glide_main\n"
         what = "the emulated Pico (rp2040js, paced to the wall clock)"
     else:

@@ -92,6 +92,7 @@ def test_glide_send_monitor_flash_and_mpremote_on_the_emulated_pico(tmp_path, ca
             r = glide("flash", "--port", port, "--board", "pico", kind, timeout=180)
             assert r.returncode == 0, r.stdout + r.stderr
             # The flashed modules shadow the frozen ones: the new code runs.
+            time.sleep(2)  # glide boots again after glide flash's reset
             r = mpremote(port, "exec", "import controller; print(controller.__file__)")
             assert r.stdout.strip() == "controller" + suffix, r.stdout + r.stderr
             time.sleep(9)  # mpremote's Ctrl-C left the watchdog armed: it reboots glide
