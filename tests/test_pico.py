@@ -79,6 +79,7 @@ def glide(*args, timeout=60):
                           text=True, timeout=timeout, cwd=ROOT)
 
 
+@pytest.mark.slow  # 40-50 s: CI runs it, make test leaves it out
 def test_glide_send_monitor_flash_and_mpremote_on_the_emulated_pico(tmp_path, capsys):
     cfg = tmp_path / "glide.json"
     cfg.write_text(json.dumps({"boot_ms": 500, "wdt_ms": 8000}))
