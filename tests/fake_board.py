@@ -8,7 +8,8 @@ path on its first stdout line, then one line per event: "exec CODE", "soft reboo
 The REPL is host_tools/repl.py's (the virtual board's on `glide sim --port`), raw-paste
 refused under --no-raw-paste. --watchdog MS plays glide's firmware: running with a
 watchdog, stopped by Ctrl-C into a REPL that the watchdog resets MS ms later, then
-booting with a --boot-ms window for Ctrl-C.
+booting with a --boot-ms window for Ctrl-C; without it, glide boots (and runs unwatched)
+after a reset once a main.py is on the board.
 """
 import argparse
 import os
@@ -59,8 +60,8 @@ class Board(repl.Repl):
         """A reset, or a soft reboot in the friendly REPL: main.py runs."""
         if not soft:
             self.wdt_at = None  # only a reset stops a watchdog
-        if not self.opts.watchdog:
-            return repl.Repl.reboot(self, soft)
+        if not self.opts.watchdog and (soft or not os.path.exists("main.py")):
+            return repl.Repl.reboot(self, soft)  # a board with no glide on it yet
         self.globals, self.line = {}, b""
         self.write("# glide 0.2.0 on %s: LEDs and a log, never connect to a person\r\n"
                    "# starting in %d ms: Ctrl-C for the REPL\r\n"

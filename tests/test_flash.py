@@ -100,8 +100,9 @@ def test_flash_copies_mpy_modules_and_main_py_then_resets(board, tmp_path, capsy
         "modules: .mpy (mpy v%d, as the board)" % MPY,
         "config: none given: the board's glide.json, if any, stays as it is",
         "removed controller.py: MicroPython would import it before controller.mpy"]
-    assert out[5:-2] == progress_lines(want)
-    assert re.fullmatch(r"copied 12 files, %s bytes in \d+\.\d s" % format(total, ","), out[-2])
+    assert out[5:-3] == progress_lines(want)
+    assert re.fullmatch(r"copied 12 files, %s bytes in \d+\.\d s" % format(total, ","), out[-3])
+    assert out[-2] == "board: glide booted: G glide=1 hz=200"  # the fake's header
     assert re.fullmatch(r"flashed 12 files \(%s bytes\) to %s in \d+\.\d s; watch it with: "
                         r"glide monitor --port %s" % (format(total, ","), b.path, b.path), out[-1])
     assert wait_for(b, "reset")
@@ -251,6 +252,41 @@ def test_quiesce_rides_out_a_usb_port_that_vanishes_with_the_reset():
     assert running.written == b"\r\x03\x03" and running.closed
     assert rebooted.written == b"\x03" * 4 and rebooted.closed  # Ctrl-C from its first read
     assert opened == []
+
+
+def test_booted_asks_a_board_whose_boot_lines_went_with_its_port(monkeypatch):
+    monkeypatch.setattr(flash, "ASK_S", 0)
+    # its status lines, never its header, until asked
+    rebooted = Scripted(b"S t=9400 st=OFF", b"\r\nS t=9500 st=OFF\r\n",
+                        b"G glide=1 hz=200 status=500 reset=HARD", b"\r\n")
+    opened = [serialport.PortError("gone"), rebooted]
+
+    def open_port(port, keep_input):
+        assert keep_input  # a pty's or UART's boot lines are waiting there
+        step = opened.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        return step
+    assert flash.booted("/dev/ttyACM0", 5, open_port) == b"G glide=1 hz=200 status=500 reset=HARD"
+    assert rebooted.written == b"info\r\n" and rebooted.closed
+
+
+def test_booted_names_the_error_that_left_the_board_at_its_repl():
+    port = Scripted(b"MicroPython v1.25.0\r\nTraceback (most recent call last):\r\n  File "
+                    b"\"main.py\", line 3, in <module>\r\nImportError: no module named "
+                    b"'loop'\r\nMicroPython v1.25.0 on 2025-04-15\r\n>>> ")
+    with pytest.raises(flash.FlashError, match=r"^the board is at its REPL after the reset, not "
+                       r"running glide: ImportError: no module named 'loop'$"):
+        flash.booted("/dev/ttyACM0", 5, lambda p, keep_input: port)
+    assert port.closed
+
+
+def test_booted_gives_up_on_a_board_that_says_nothing(monkeypatch):
+    port = Scripted()
+    with pytest.raises(flash.FlashError, match=r"^copied, but no glide header from /dev/ttyX "
+                       r"within 0.3 s of the reset: see what it prints with glide monitor"):
+        flash.booted("/dev/ttyX", 0.3, lambda p, keep_input: port)
+    assert port.written == b""  # ASK_S not yet up: nothing asked
 
 
 def fake_port(device, vid, description):

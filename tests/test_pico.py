@@ -6,6 +6,7 @@ work against it over a pseudo-terminal. Without the toolchain these tests skip w
 reason; with CI set they fail instead (CI installs it)."""
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -92,8 +93,13 @@ def test_glide_send_monitor_flash_and_mpremote_on_the_emulated_pico(tmp_path, ca
         for kind, suffix in (("--no-mpy", ".py"), ("--mpy", ".mpy")):
             r = glide("flash", "--port", port, "--board", "pico", kind, timeout=180)
             assert r.returncode == 0, r.stdout + r.stderr
-            # The flashed modules shadow the frozen ones: the new code runs.
-            time.sleep(2)  # glide boots again after glide flash's reset
+            # glide flash returns once glide has booted: from machine.reset(), which
+            # rp2 does through its watchdog, but no watchdog fault
+            assert re.search(r"^board: glide booted: G glide=1 .* reset=HARD$", r.stdout, re.M), \
+                r.stdout
+            # The flashed modules shadow the frozen ones: the new code runs. Past the
+            # 500 ms boot window, mpremote's Ctrl-C stops a running glide.
+            time.sleep(2)
             r = mpremote(port, "exec", "import controller; print(controller.__file__)")
             assert r.stdout.strip() == "controller" + suffix, r.stdout + r.stderr
             time.sleep(9)  # mpremote's Ctrl-C left the watchdog armed: it reboots glide
