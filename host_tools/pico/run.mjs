@@ -6,6 +6,9 @@ import { Pico } from './pico.mjs';
 
 const [bootrom, image] = process.argv.slice(2);
 const pico = new Pico(readFileSync(bootrom), readFileSync(image));
+// ADC0 (GP26, board_pico's pot) at its top rail: an electrode in the air, no contact.
+// Left at 0 it read as a short, a fault at `start`. Skin is glide sim --runtime pico's.
+pico.setAdc(0, 4095);
 const out = [];
 pico.onUart = (b) => out.push(b);
 process.stdin.on('data', (data) => pico.writeUart(data));
