@@ -177,6 +177,9 @@ def test_ctrl_c_gives_a_repl_and_ctrl_d_boots_the_firmware_again(tmp_path, runti
             assert b"# glide stopped: the watchdog resets the board in 8000 ms" in seen
             port.write(b"6 * 7\r")
             until(b"6 * 7\r\n42\r\n>>> ")
+            if runtime == "micropython":  # the VM's own sys: stderr is the port too
+                port.write(b"import sys; sys.stderr.write('on the ' + 'port')\r")
+                until(b"on the port")
             port.write(b"\x04")  # a soft reboot runs main.py again, before the watchdog
             until(b"reset=SOFT")
         sim.wait_for("boots again (soft reboot)")

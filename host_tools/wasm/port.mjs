@@ -76,7 +76,7 @@ const mp = await loadMicroPython({
     if (recent.endsWith("raw REPL; CTRL-B to exit\r\n")) raw = true;
     else if (recent.endsWith("for more information.\r\n")) raw = false;
   },
-  stderr: (b) => process.stderr.write(b),
+  stderr: put, // a board's sys.stderr is its console, as sys.stdout
 });
 mountAll(mp, opts);
 
