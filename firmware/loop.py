@@ -4,6 +4,9 @@
 # period is an overrun, and the schedule restarts from now instead of
 # bursting to catch up. All time arithmetic is ticks_diff/ticks_add, so the
 # 2**30 wrap of ticks_us (17.9 min) never shows.
+# The T line's free heap is walked in a tick's slack, and only where the walk
+# fits: gc.mem_free() walks the whole heap (9 ms over a Pico's 190 KB, more on
+# an ESP32's PSRAM), which in the tick would make the next one late by it.
 try:
     import utime as time
 except ImportError:
@@ -50,6 +53,12 @@ class Loop:
         # What a command line costs (us), a running mean of _serve's figures:
         # a local, as a 13th attribute grew the Loop's table (64 B of heap).
         serve = period >> 1
+        # The heap walk's cost (us: timed here, then at each walk), whether
+        # this window has walked, and what it found (-1: no slack held it).
+        walked, free = False, -1
+        now = ticks_us()
+        mem_free()
+        walk = ticks_diff(ticks_us(), now)
         now = ticks_us()
         last = now
         deadline = ticks_add(now, period)
@@ -68,6 +77,11 @@ class Loop:
                 # 115200 baud up to 8 short lines arrive per 5 ms tick.
                 if con.rest and wait > serve:
                     serve = (serve * 3 + self._serve()) >> 2
+                    continue
+                if not walked and wait > walk:
+                    walked = True
+                    free = mem_free()
+                    walk = ticks_diff(ticks_us(), ticks_add(deadline, -wait))
                     continue
                 left = con.used
                 if not left or con.flush() == left:
@@ -105,9 +119,10 @@ class Loop:
                 self.overruns += 1
                 deadline = ticks_add(now, period)
             if self.timing_us and ticks_diff(now, window) >= self.timing_us:
-                self.timing(ticks_diff(now, window), con.stage)
+                self.timing(ticks_diff(now, window), con.stage, free)
                 con.end()
                 window = now
+                walked, free = False, -1
                 self._clear()
 
     def _serve(self):
@@ -125,17 +140,17 @@ class Loop:
                 self.con.write(reply)
         return time.ticks_diff(time.ticks_us(), t)
 
-    def timing(self, span_us, out):
+    def timing(self, span_us, out, free):
         # The T line, printed into the stream out (the console's stage, so
         # nothing is allocated): achieved rate, worst lateness, tick cost
         # mean/max (us), overruns, CPU load (% of the window spent ticking),
-        # free heap.
+        # free heap (as walked in the window's slack).
         ms = span_us // 1000 or 1
         print("T t=", self.ctl.t, " hz=", self.ticks * 1000 // ms,
               " late=", self.late_max,
               " exec=", self.exec_sum // (self.ticks or 1), "/", self.exec_max,
               " over=", self.overruns, " load=", self.exec_sum // (ms * 10),
-              " free=", mem_free(), sep="", end="", file=out)
+              " free=", free, sep="", end="", file=out)
 
 
 # gc.mem_free is MicroPython's; CPython hosts report -1.

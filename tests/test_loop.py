@@ -141,6 +141,25 @@ def test_slow_tick_counts_overrun_and_does_not_burst(rig):
     assert stamps[100] >= 12000 and all(d == 5000 for d in stamps[101:])
 
 
+@pytest.mark.parametrize("walk_us, free", [(3000, "12345"), (9000, "-1")])
+def test_the_heap_walk_never_makes_a_tick_late(rig, virtual, monkeypatch, walk_us, free):
+    # gc.mem_free() walks the whole heap (9 ms on a Pico): the loop walks in a tick's
+    # slack, where it fits (3 ms in a 5 ms period's), and otherwise reports -1.
+    utime, make = rig
+    loop = virtual("loop")
+
+    def mem_free():
+        utime.advance(walk_us)
+        return 12345
+    monkeypatch.setattr(loop, "_mem_free", mem_free)
+    lp, ctl, out = make()
+    lp.run(1000)
+    timing = [l for l in lines(out) if l.startswith("T ")]
+    assert len(timing) == 4
+    assert all(" hz=200 late=0 " in l and " over=0 " in l and l.endswith(" free=" + free)
+               for l in timing), timing
+
+
 def test_overrun_beyond_tolerance_latches_the_core_fault(rig):
     utime, make = rig
     lp, ctl, out = make(stall_at=50, stall_us=30000)  # 6 periods

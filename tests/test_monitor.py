@@ -455,21 +455,11 @@ def test_open_port_takes_urls():
 
 # -- the whole command
 
-@pytest.mark.parametrize("plot", [None, "numbers"])
-def test_monitor_command_greets_prints_and_records_until_stopped(tmp_path, monkeypatch, capsys,
-                                                                  plot):
-    """glide monitor end to end, on a board that booted long ago: it sends only what it
-    is asked, and glide monitor asks for info, so the recording has the G header that
-    glide check needs. run_session's loop ends when the board has sent it all."""
-    path = str(tmp_path / "rec.jsonl")
+def run_monitor(monkeypatch, answer, last, args, stdin=""):
+    """glide monitor on a FakeBoard answering with answer(board, line), until it has
+    printed last (or after WAIT); stdin is what is piped in."""
+    board = FakeBoard(lambda line: answer(board, line))
     real = monitor.run_session
-    last = "E t=9 ev=STOP st=STOP out=0"
-
-    def answer(line):
-        if line == "info":
-            board.write(HEADER, STATUS, TIMING, last)
-
-    board = FakeBoard(answer)
 
     def session(link, mon, display, stop, window=None):
         show = display.show
@@ -483,12 +473,28 @@ def test_monitor_command_greets_prints_and_records_until_stopped(tmp_path, monke
         real(link, mon, display, stop, window)
 
     monkeypatch.setattr(monitor, "run_session", session)
-    monkeypatch.setattr(sys, "stdin", io.StringIO())  # not a terminal: nothing typed
-    args = ["monitor", "--port", board.path, "--record", path] + (["--plot", plot] if plot else [])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))  # not a terminal
     try:
-        assert cli.main(args) == 0
+        assert cli.main(["monitor", "--port", board.path] + args) == 0
     finally:
         board.close()
+
+
+@pytest.mark.parametrize("plot", [None, "numbers"])
+def test_monitor_command_greets_prints_and_records_until_stopped(tmp_path, monkeypatch, capsys,
+                                                                  plot):
+    """glide monitor end to end, on a board that booted long ago: it sends only what it
+    is asked, and glide monitor asks for info, so the recording has the G header that
+    glide check needs. run_session's loop ends when the board has sent it all."""
+    path = str(tmp_path / "rec.jsonl")
+    last = "E t=9 ev=STOP st=STOP out=0"
+
+    def answer(board, line):
+        if line == "info":
+            board.write(HEADER, STATUS, TIMING, last)
+
+    run_monitor(monkeypatch, answer, last,
+                ["--record", path] + (["--plot", plot] if plot else []))
     out, err = capsys.readouterr()
     if plot:
         assert out.splitlines() == ["out_uA:408 target_uA:408 r_kohm:20.0"]
@@ -499,6 +505,18 @@ def test_monitor_command_greets_prints_and_records_until_stopped(tmp_path, monke
     assert [json.loads(row)["line"] for row in open(path)] == ["# sent: info", HEADER, STATUS,
                                                                TIMING, last]
     assert cli.main(["check", path]) == 0
+
+
+def test_piped_lines_are_sent_as_commands(monkeypatch, capsys):
+    """`echo "start adv 3" | glide monitor`: a script drives the board through the monitor."""
+    def answer(board, line):
+        if line != "info":  # the greeting's answer would race the piped lines'
+            board.write("OK " + line.split()[0])
+
+    run_monitor(monkeypatch, answer, "OK level", ["--raw"], stdin="start adv 3\n\nlevel 4\n")
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["OK start", "OK level"]
+    assert "sent: start adv 3\n" in err and "sent: level 4\n" in err
 
 
 def test_sent_lines_are_echoed_into_the_scrollback(monkeypatch, capsys):

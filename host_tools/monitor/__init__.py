@@ -2,7 +2,7 @@
 
 Every line from the board is printed as it comes. On a terminal, status (S) and board
 timing (T) lines instead fold into one status line kept at the bottom, under the line being
-typed (--raw prints them all). Lines typed go to the board as commands, echoed into the
+typed (--raw prints them all). Lines typed (or piped in) go to the board as commands, echoed into the
 scrollback; the line editor (prompt_toolkit) keeps their history on Up/Down. `info` is
 sent on connecting, so the board's G header is there however late the monitor started.
 --record FILE appends every line with its host time: plain text, or .jsonl or .csv
@@ -101,8 +101,8 @@ def run(args):
                 session = console.session(display.status_line, REDRAW_S)
                 run_session(link, monitor, display, stop, prompt=lambda: console.prompt(session))
         else:
-            if typing:
-                threading.Thread(target=console.lines, args=(sys.stdin,), daemon=True).start()
+            # Lines piped in are commands too (`echo "start adv 3" | glide monitor`).
+            threading.Thread(target=console.lines, args=(sys.stdin,), daemon=True).start()
             display = Display(live=False, numbers=args.plot == "numbers")
             run_session(link, monitor, display, stop, window)
     except KeyboardInterrupt:

@@ -16,10 +16,13 @@ class Console:
         self.send = send
 
     def lines(self, stream):
-        for text in stream:
-            text = text.rstrip("\r\n")
-            if text.strip():
-                self.send(text)
+        try:
+            for text in stream:
+                text = text.rstrip("\r\n")
+                if text.strip():
+                    self.send(text)
+        except (OSError, ValueError):
+            pass  # no stdin to read (closed, or a test runner's): monitoring goes on
 
     def session(self, status, refresh_s, **io):
         """The line editor; status() gives its bottom toolbar. The line typed is erased
