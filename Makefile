@@ -13,8 +13,8 @@ run: $(STAMP)
 	$(VENV)/bin/glide sim $(ARGS)
 
 # Tests marked slow (pyproject.toml) run only when CI is set: CI=true make test.
-# -n auto: one pytest worker per core (pytest-xdist) for the quick suite (84 s to
-# 49 s here). CI runs on one: with two workers an emulated board's long scenario
+# -n auto: one pytest worker per core (pytest-xdist) for the quick suite (about
+# half the time of one worker). CI runs on one: with two workers an emulated board's long scenario
 # (auto-off, board-reset) twice went silent at full CPU and never ended (open).
 test: $(STAMP) $(STUBS) $(MPVM) $(PICO)
 	$(PY) -m pytest $(if $(CI),,-n auto -m "not slow")
