@@ -53,12 +53,16 @@ class Loop:
         # What a command line costs (us), a running mean of _serve's figures:
         # a local, as a 13th attribute grew the Loop's table (64 B of heap).
         serve = period >> 1
-        # The heap walk's cost (us: timed here, then at each walk), whether
-        # this window has walked, and what it found (-1: no slack held it).
+        # Whether this window has walked the heap, and what it found (-1: no
+        # slack held the walk). The walk's cost is timed once a boot: the
+        # heap's size, which sets it, is fixed (and run(1) is called often).
+        global _walk_us
+        if _walk_us < 0:
+            now = ticks_us()
+            mem_free()
+            _walk_us = ticks_diff(ticks_us(), now)
+        walk = _walk_us
         walked, free = False, -1
-        now = ticks_us()
-        mem_free()
-        walk = ticks_diff(ticks_us(), now)
         now = ticks_us()
         last = now
         deadline = ticks_add(now, period)
@@ -81,7 +85,6 @@ class Loop:
                 if not walked and wait > walk:
                     walked = True
                     free = mem_free()
-                    walk = ticks_diff(ticks_us(), ticks_add(deadline, -wait))
                     continue
                 left = con.used
                 if not left or con.flush() == left:
@@ -155,6 +158,7 @@ class Loop:
 
 # gc.mem_free is MicroPython's; CPython hosts report -1.
 _mem_free = getattr(gc, "mem_free", None)
+_walk_us = -1  # what mem_free() takes, us (-1: not timed yet)
 
 
 def mem_free():

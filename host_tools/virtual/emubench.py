@@ -52,6 +52,13 @@ def _setup(hz, mode, log_buf):
     return board, con, ctl, lp
 
 
+def _drain(con):
+    # The console's log out to its last byte, so the result line printed next
+    # starts a line of its own (one glued to a status line was lost).
+    while con.flush():
+        pass
+
+
 def _treat(ctl, lp):
     # Contact and the soft start, until the output is at its target.
     n = 0
@@ -106,6 +113,7 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
         # The whole loop iteration at 200 Hz: console, board I/O, status lines.
         lp._clear()
         lp.run(1000)
+        _drain(con)
         print("loop", mode, lp.exec_sum * 100 // lp.ticks, lp.exec_max, lp.overruns,
               lp.late_max, lp.exec_sum // (lp.ticks * 50))
         # Heap: bytes allocated per tick (all, freed or not), and garbage left.
@@ -121,6 +129,7 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
             done += 500
             gc.collect()
         gc.enable()
+        _drain(con)
         print("alloc", mode, done, mem_total() - t0 if mem_total else -1, kept, gc.mem_free())
         # Contact loss to output 0: from the read that sees it to the PWM write,
         # taken while the output is lit (LIFT's square wave has dark half-periods).
@@ -155,6 +164,7 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
         lp.run(1)
         board.adc = adc.dev
         board.out = out.dev
+        _drain(con)
         print("latency", mode, time.ticks_diff(out.at, adc.at), lp.ticks - t0, ctl.out)
         del board, con, ctl, lp, adc, out, Watch
         gc.collect()
@@ -166,6 +176,7 @@ def run(budget, log_buf, modes=(0, 1, 2, 3), alloc_ticks=10000):
         lp._clear()
         lp.run(hz * 2)
         over = lp.overruns
+        _drain(con)
         print("rate", hz, over, lp.exec_sum * hz // (lp.ticks * 10000))
         del board, con, ctl, lp
         gc.collect()
