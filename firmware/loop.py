@@ -5,8 +5,8 @@
 # bursting to catch up. All time arithmetic is ticks_diff/ticks_add, so the
 # 2**30 wrap of ticks_us (17.9 min) never shows.
 # The T line's free heap is walked in a tick's slack, and only where the walk
-# fits: gc.mem_free() walks the whole heap (9 ms over a Pico's 190 KB, more on
-# an ESP32's PSRAM), which in the tick would make the next one late by it.
+# fits: gc.mem_free() walks the whole heap (9 ms over a Pico's 190 KB, and it
+# grows with the heap), which in the tick would make the next one late by it.
 try:
     import utime as time
 except ImportError:
@@ -53,16 +53,17 @@ class Loop:
         # What a command line costs (us), a running mean of _serve's figures:
         # a local, as a 13th attribute grew the Loop's table (64 B of heap).
         serve = period >> 1
-        # Whether this window has walked the heap, and what it found (-1: no
-        # slack held the walk). The walk's cost is timed once a boot: the
-        # heap's size, which sets it, is fixed (and run(1) is called often).
+        # Whether this window has walked the heap (no T line: none to walk
+        # for), and what it found (-1: no slack held the walk). The walk's cost
+        # is timed once a boot: the heap's size, which sets it, is fixed (and
+        # run(1) is called often).
         global _walk_us
-        if _walk_us < 0:
+        walked, free = not self.timing_us, -1
+        if not walked and _walk_us < 0:
             now = ticks_us()
             mem_free()
             _walk_us = ticks_diff(ticks_us(), now)
         walk = _walk_us
-        walked, free = False, -1
         now = ticks_us()
         last = now
         deadline = ticks_add(now, period)

@@ -148,8 +148,10 @@ def test_the_heap_walk_never_makes_a_tick_late(rig, virtual, monkeypatch, walk_u
     utime, make = rig
     loop = virtual("loop")
 
+    walks = []
+
     def mem_free():
-        utime.advance(walk_us)
+        walks.append(utime.advance(walk_us))
         return 12345
     monkeypatch.setattr(loop, "_mem_free", mem_free)
     lp, ctl, out = make()
@@ -158,6 +160,11 @@ def test_the_heap_walk_never_makes_a_tick_late(rig, virtual, monkeypatch, walk_u
     assert len(timing) == 4
     assert all(" hz=200 late=0 " in l and " over=0 " in l and l.endswith(" free=" + free)
                for l in timing), timing
+    # No T line (timing_ms 0), no walk.
+    del walks[:]
+    lp.timing_us = 0
+    lp.run(1000)
+    assert walks == []
 
 
 def test_overrun_beyond_tolerance_latches_the_core_fault(rig):
